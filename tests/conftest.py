@@ -1,0 +1,94 @@
+"""Fixtures shared by every suite: an installed COBDIR, free ports, the seed, process hygiene."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from fakees.cobdir import Cobdir, install
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO.parent / "shared" / "seed"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def seed() -> Path:
+    """The user's seed material, read in place (never copied into the repo)."""
+    if not SEED.is_dir():
+        pytest.skip(f"seed material not found at {SEED}")
+    return SEED
+
+
+@pytest.fixture
+def cobdir(tmp_path: Path) -> Cobdir:
+    """A freshly installed COBDIR with CASROOT inside the test's own directory."""
+    casroot = tmp_path / "casroot"
+    casroot.mkdir()
+    return install(tmp_path / "cobdir", casroot=str(casroot))
+
+
+@pytest.fixture
+def es_env(cobdir: Cobdir) -> dict[str, str]:
+    """An environment like the one the env file sets, with MFDS on a free loopback port."""
+    env = dict(os.environ)
+    env["COBDIR"] = str(cobdir.root)
+    env["PATH"] = f"{cobdir.bin}:{env.get('PATH', '')}"
+    env["CCITCP2_PORT"] = str(free_port())
+    env["MFDS_BIND"] = "127.0.0.1"
+    return env
+
+
+class Reaper:
+    """Kills, by PID, the processes a test started; runs even when the test fails."""
+
+    def __init__(self) -> None:
+        self.pids: list[int] = []
+
+    def track(self, pid: int) -> int:
+        self.pids.append(pid)
+        return pid
+
+    def kill_all(self) -> None:
+        for pid in reversed(self.pids):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                continue
+        deadline = time.monotonic() + 5
+        for pid in self.pids:
+            while time.monotonic() < deadline:
+                try:
+                    if os.waitpid(pid, os.WNOHANG) != (0, 0):
+                        break
+                except ChildProcessError:
+                    if not Path(f"/proc/{pid}").exists():
+                        break
+                time.sleep(0.02)
+
+
+@pytest.fixture
+def reaper():
+    r = Reaper()
+    yield r
+    r.kill_all()
+
+
+def have_root_namespaces() -> str | None:
+    """None when the test can create namespaces, else the reason it cannot."""
+    if os.geteuid() != 0:
+        return "needs root to create namespaces"
+    if shutil.which("unshare") is None or shutil.which("nsenter") is None:
+        return "needs unshare and nsenter (util-linux)"
+    return None
