@@ -1,0 +1,1 @@
+"""Tests of MFDS: repository, API, daemon, mdump, mfds command."""
