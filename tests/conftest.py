@@ -47,6 +47,9 @@ def es_env(cobdir: Cobdir) -> dict[str, str]:
     env["PATH"] = f"{cobdir.bin}:{env.get('PATH', '')}"
     env["CCITCP2_PORT"] = str(free_port())
     env["MFDS_BIND"] = "127.0.0.1"
+    # pytest exports COLUMNS=80; `ps -f` would then cut the command lines the scripts grep.
+    env.pop("COLUMNS", None)
+    env.pop("LINES", None)
     return env
 
 
