@@ -1,0 +1,391 @@
+"""BINP frames, declared once with construct: the bytes that protocol/BINP.md describes.
+
+Every frame is a 12-byte header followed by a payload whose layout depends on
+the frame type.  `encode` turns an event into frame bytes, `decode` turns the
+bytes of exactly one frame back into an event.  The compiled definitions run
+on the hot path; when they reject a frame the plain definitions are run again
+to say precisely where and why (field path, argument number).
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import construct as c
+from construct import this
+
+from fakees.binp.events import (
+    ArgType,
+    Argument,
+    Call,
+    Direction,
+    Error,
+    ErrorCode,
+    Event,
+    Hello,
+    LocalProtocolError,
+    Ping,
+    Pong,
+    RemoteProtocolError,
+    Reply,
+    Welcome,
+)
+
+MAGIC = b"BP"
+HEADER_SIZE = 12
+PROTOCOL_VERSIONS = (1, 1)  # lowest and highest version this implementation speaks
+
+HELLO, WELCOME, CALL, REPLY, ERROR, PING, PONG = 0x01, 0x02, 0x10, 0x11, 0x12, 0x20, 0x21
+FRAME_NAMES = {
+    HELLO: "HELLO",
+    WELCOME: "WELCOME",
+    CALL: "CALL",
+    REPLY: "REPLY",
+    ERROR: "ERROR",
+    PING: "PING",
+    PONG: "PONG",
+}
+
+String = c.PascalString(c.Int32ub, "utf8")
+BigDecimal = c.Struct("scale" / c.Int32sb, "unscaled" / c.Prefixed(c.Int32ub, c.GreedyBytes))
+VALUES = {  # int keys: construct's compiler writes them into generated source
+    int(ArgType.STRING): String,
+    int(ArgType.LONG): c.Int64sb,
+    int(ArgType.INTEGER): c.Int32sb,
+    int(ArgType.SHORT): c.Int16sb,
+    int(ArgType.BOOLEAN): c.OneOf(c.Int8ub, [0, 1]),
+    int(ArgType.BIGDECIMAL): BigDecimal,
+    int(ArgType.BYTES): c.Prefixed(c.Int32ub, c.GreedyBytes),
+}
+TypeCode = c.OneOf(c.Int8ub, [int(t) for t in ArgType])
+CallArgument = c.Struct(
+    "direction" / c.OneOf(c.Int8ub, [int(d) for d in Direction]),
+    "type" / TypeCode,
+    "value" / c.If(this.direction != int(Direction.OUT), c.Switch(this.type, VALUES)),
+)
+ReplyArgument = c.Struct(
+    "direction" / c.OneOf(c.Int8ub, [int(Direction.OUT), int(Direction.INOUT)]),
+    "type" / TypeCode,
+    "value" / c.Switch(this.type, VALUES),
+)
+PAYLOADS = {
+    HELLO: c.Struct(
+        "min_version" / c.Int8ub, "max_version" / c.Int8ub, "client" / String, c.Terminated
+    ),
+    WELCOME: c.Struct(
+        "version" / c.Int8ub,
+        "max_frame" / c.Int32ub,
+        "max_args" / c.Int16ub,
+        "max_string" / c.Int32ub,
+        "max_pending" / c.Int16ub,
+        "server" / String,
+        c.Terminated,
+    ),
+    CALL: c.Struct(
+        "function" / String, "args" / c.PrefixedArray(c.Int16ub, CallArgument), c.Terminated
+    ),
+    REPLY: c.Struct("args" / c.PrefixedArray(c.Int16ub, ReplyArgument), c.Terminated),
+    ERROR: c.Struct("code" / c.Int16ub, "message" / String, c.Terminated),
+    PING: c.Struct(c.Terminated),
+    PONG: c.Struct(c.Terminated),
+}
+Header = c.Struct(
+    "magic" / c.Const(MAGIC),
+    "type" / c.Int8ub,
+    "flags" / c.Const(0, c.Int8ub),
+    "call_id" / c.Int32ub,
+    "length" / c.Int32ub,
+)
+Frame = c.Struct(
+    "header" / Header,
+    "payload" / c.FixedSized(this.header.length, c.Switch(this.header.type, PAYLOADS)),
+)
+_HEADER_FAST = Header.compile()
+_PAYLOADS_FAST = {kind: payload.compile() for kind, payload in PAYLOADS.items()}
+
+INT_RANGES = {
+    ArgType.LONG: (-(2**63), 2**63 - 1),
+    ArgType.INTEGER: (-(2**31), 2**31 - 1),
+    ArgType.SHORT: (-(2**15), 2**15 - 1),
+}
+
+
+def frame_name(kind: int) -> str:
+    return FRAME_NAMES.get(kind, f"0x{kind:02x}")
+
+
+def parse_header(data: bytes) -> tuple[int, int, int]:
+    """(type, call_id, payload length) of a 12-byte header, or MALFORMED_FRAME saying why."""
+    if data[:2] != MAGIC:
+        raise RemoteProtocolError(
+            ErrorCode.MALFORMED_FRAME, f"bad magic {bytes(data[:2])!r} at offset 0 (expected b'BP')"
+        )
+    if data[3] != 0:
+        raise RemoteProtocolError(
+            ErrorCode.MALFORMED_FRAME, f"flags byte is 0x{data[3]:02x} at offset 3 (must be 0)"
+        )
+    header = _HEADER_FAST.parse(data)
+    if header.type not in FRAME_NAMES:
+        raise RemoteProtocolError(
+            ErrorCode.MALFORMED_FRAME,
+            f"unknown frame type 0x{header.type:02x} at offset 2",
+            header.call_id,
+        )
+    return header.type, header.call_id, header.length
+
+
+# ---- decoding ---------------------------------------------------------------------------
+
+
+def decode(frame: bytes) -> Event:
+    """The event carried by exactly one whole frame (header + payload)."""
+    kind, call_id, length = parse_header(frame[:HEADER_SIZE])
+    payload = frame[HEADER_SIZE:]
+    if len(payload) != length:
+        raise RemoteProtocolError(
+            ErrorCode.MALFORMED_FRAME,
+            f"{frame_name(kind)} header says {length} payload bytes, frame has {len(payload)}",
+            call_id,
+        )
+    try:
+        body = _PAYLOADS_FAST[kind].parse(payload)
+        return _to_event(kind, call_id, body)
+    except RemoteProtocolError:
+        raise
+    except Exception:  # any compiled-parse failure is explained by the slow path below
+        raise RemoteProtocolError(
+            ErrorCode.MALFORMED_FRAME, explain(kind, payload), call_id
+        ) from None
+
+
+def _to_event(kind: int, call_id: int, body: Any) -> Event:
+    if kind == HELLO:
+        return Hello(body.min_version, body.max_version, body.client)
+    if kind == WELCOME:
+        return Welcome(
+            body.version,
+            body.max_frame,
+            body.max_args,
+            body.max_string,
+            body.max_pending,
+            body.server,
+        )
+    if kind == CALL:
+        args = tuple(_argument(i, a, call_id) for i, a in enumerate(body.args, 1))
+        return Call(call_id, body.function, args)
+    if kind == REPLY:
+        return Reply(call_id, tuple(_argument(i, a, call_id) for i, a in enumerate(body.args, 1)))
+    if kind == ERROR:
+        return Error(call_id, body.code, body.message)
+    if kind == PING:
+        return Ping(call_id)
+    return Pong(call_id)
+
+
+def _argument(index: int, raw: Any, call_id: int) -> Argument:
+    arg_type = ArgType(raw.type)
+    value = raw.value
+    if value is not None:
+        if arg_type is ArgType.BOOLEAN:
+            value = bool(value)
+        elif arg_type is ArgType.BIGDECIMAL:
+            value = _decimal_from_wire(index, raw.value, call_id)
+        elif arg_type is ArgType.BYTES:
+            value = bytes(value)
+    return Argument(Direction(raw.direction), arg_type, value)
+
+
+def _decimal_from_wire(index: int, raw: Any, call_id: int) -> Decimal:
+    unscaled = bytes(raw.unscaled)
+    if not unscaled:
+        raise RemoteProtocolError(
+            ErrorCode.MALFORMED_FRAME,
+            f"argument {index}: BigDecimal unscaled value has length 0 (needs at least 1 byte)",
+            call_id,
+        )
+    number = int.from_bytes(unscaled, "big", signed=True)
+    if _unscaled_bytes(number) != unscaled:
+        raise RemoteProtocolError(
+            ErrorCode.MALFORMED_FRAME,
+            f"argument {index}: BigDecimal unscaled value {unscaled.hex()} "
+            "is not minimally encoded",
+            call_id,
+        )
+    return Decimal(number).scaleb(-raw.scale)
+
+
+def explain(kind: int, payload: bytes) -> str:
+    """Why `payload` is not a valid `kind` payload, naming the field and argument."""
+    name = frame_name(kind)
+    if kind in (CALL, REPLY):
+        located = _explain_arguments(kind, payload)
+        if located:
+            return f"{name}: {located}"
+    try:
+        PAYLOADS[kind].parse(payload)
+    except c.ConstructError as exc:
+        return f"{name}: {_describe(exc, TEXT_FIELDS.get(kind, 'payload'))}"
+    return f"{name}: payload rejected"
+
+
+def _explain_arguments(kind: int, payload: bytes) -> str | None:
+    """Walk the argument list one argument at a time to name the one that is broken."""
+    stream = io.BytesIO(payload)
+    try:
+        if kind == CALL:
+            String.parse_stream(stream)
+        count = c.Int16ub.parse_stream(stream)
+    except c.ConstructError:
+        return None
+    definition = CallArgument if kind == CALL else ReplyArgument
+    for index in range(1, count + 1):
+        offset = stream.tell()
+        try:
+            definition.parse_stream(stream)
+        except c.ConstructError as exc:
+            return f"argument {index} of {count} at payload offset {offset}: " + _describe(
+                exc, "value"
+            )
+    trailing = len(payload) - stream.tell()
+    if trailing:
+        return f"{trailing} trailing bytes after argument {count} of {count}"
+    return None
+
+
+# construct's text decoding errors carry no path: the one text field of each payload
+TEXT_FIELDS = {HELLO: "client", WELCOME: "server", CALL: "function", ERROR: "message"}
+
+
+def _describe(exc: c.ConstructError, text_field: str) -> str:
+    field = str(getattr(exc, "path", "") or "").replace("(parsing)", "").strip(" ->") or "payload"
+    field = field.replace(" -> ", ".")
+    if isinstance(exc, c.TerminatedError):
+        return "trailing bytes after the last field"
+    if isinstance(exc, c.StringError):
+        return f"{text_field}: text is not valid UTF-8"
+    if isinstance(exc, c.ValidationError):
+        value = str(exc).rsplit(":", 1)[-1].strip()
+        leaf = field.rsplit(".", 1)[-1]
+        allowed = {
+            "direction": "1 IN, 2 OUT, 3 INOUT (a reply carries only OUT and INOUT)",
+            "type": "1-7",
+            "value": "0 or 1 for a Boolean",
+        }.get(leaf, "see BINP.md")
+        return f"{field}: invalid value {value} (allowed: {allowed})"
+    if isinstance(exc, c.StreamError):
+        return f"{field}: truncated, the payload ends inside this field"
+    return f"{field}: {str(exc).splitlines()[-1]}"
+
+
+# ---- encoding ---------------------------------------------------------------------------
+
+
+def encode(event: Event) -> bytes:
+    """The frame bytes of `event`; LocalProtocolError if a value cannot be represented."""
+    kind, call_id, body = _from_event(event)
+    try:
+        payload = _PAYLOADS_FAST[kind].build(body)
+    except c.ConstructError as exc:
+        raise LocalProtocolError(
+            ErrorCode.MALFORMED_FRAME, f"cannot encode {frame_name(kind)}: {exc}", call_id
+        ) from None
+    return _HEADER_FAST.build({"type": kind, "call_id": call_id, "length": len(payload)}) + payload
+
+
+def _from_event(event: Event) -> tuple[int, int, dict[str, Any]]:
+    match event:
+        case Hello():
+            return HELLO, 0, vars(event)
+        case Welcome():
+            return WELCOME, 0, vars(event)
+        case Call():
+            args = [_arg_to_wire(i, a, reply=False) for i, a in enumerate(event.args, 1)]
+            return CALL, event.call_id, {"function": event.function, "args": args}
+        case Reply():
+            args = [_arg_to_wire(i, a, reply=True) for i, a in enumerate(event.args, 1)]
+            return REPLY, event.call_id, {"args": args}
+        case Error():
+            return ERROR, event.call_id, {"code": event.code, "message": event.message}
+        case Ping():
+            return PING, event.call_id, {}
+        case Pong():
+            return PONG, event.call_id, {}
+    raise LocalProtocolError(ErrorCode.UNEXPECTED_MESSAGE, f"{event!r} is not a frame")
+
+
+def _arg_to_wire(index: int, arg: Argument, *, reply: bool) -> dict[str, Any]:
+    direction, arg_type = Direction(arg.direction), ArgType(arg.type)
+    carries_value = direction is not Direction.OUT if not reply else True
+    if reply and direction is Direction.IN:
+        raise LocalProtocolError(
+            ErrorCode.MALFORMED_FRAME, f"argument {index}: a reply carries no IN arguments"
+        )
+    if not carries_value:
+        return {"direction": direction, "type": arg_type, "value": None}
+    return {"direction": direction, "type": arg_type, "value": to_wire_value(index, arg)}
+
+
+def to_wire_value(index: int, arg: Argument) -> Any:
+    """Check that `arg.value` fits its type and return what the construct field builds."""
+    arg_type, value = ArgType(arg.type), arg.value
+
+    def wrong(expected: str) -> LocalProtocolError:
+        return LocalProtocolError(
+            ErrorCode.BAD_ARGUMENTS,
+            f"argument {index}: {arg_type.name} needs {expected}, got {value!r}",
+        )
+
+    if arg_type is ArgType.STRING:
+        if not isinstance(value, str):
+            raise wrong("a str")
+        return value
+    if arg_type in INT_RANGES:
+        low, high = INT_RANGES[arg_type]
+        if type(value) is not int or not low <= value <= high:
+            raise wrong(f"an int in {low}..{high}")
+        return value
+    if arg_type is ArgType.BOOLEAN:
+        if not isinstance(value, bool):
+            raise wrong("a bool")
+        return int(value)
+    if arg_type is ArgType.BYTES:
+        if not isinstance(value, bytes | bytearray):
+            raise wrong("bytes")
+        return bytes(value)
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise wrong("a finite decimal.Decimal")
+    return _decimal_to_wire(value, wrong)
+
+
+def _decimal_to_wire(value: Decimal, wrong: Any) -> dict[str, Any]:
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    unscaled = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
+    scale = -exponent
+    if not -(2**31) <= scale < 2**31:
+        raise wrong("a scale that fits 32 bits")
+    try:
+        return {"scale": scale, "unscaled": _unscaled_bytes(unscaled)}
+    except (OverflowError, InvalidOperation):
+        raise wrong("a representable decimal") from None
+
+
+def value_size(arg: Argument) -> int:
+    """Bytes of a String, bytes or BigDecimal (unscaled) value, the measure of max string."""
+    value = arg.value
+    if isinstance(value, str):
+        return len(value.encode())
+    if isinstance(value, bytes):
+        return len(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        sign, digits, _ = value.as_tuple()
+        return len(_unscaled_bytes(int("".join(map(str, digits)) or "0") * (-1 if sign else 1)))
+    return 0
+
+
+def _unscaled_bytes(number: int) -> bytes:
+    """Shortest big-endian two's complement form (at least one byte), as Java's BigInteger."""
+    length = (number + (number < 0)).bit_length() // 8 + 1
+    return number.to_bytes(length, "big", signed=True)
