@@ -47,7 +47,7 @@ LISTENER_STATUSES = ("Started", "Stopped", "Disabled", "Blocked", "Invalid", "No
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}\Z")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _HOSTNAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\Z")
-_ENDPOINT = re.compile(r"(?:tcp:)?(?P<addr>\*|\[[0-9A-Fa-f:.]+\]|[^:\[\]]+):(?P<port>[^:]*)\Z")
+_ENDPOINT = re.compile(r"(?P<addr>\*|\[[0-9A-Fa-f:.]+\]|[^:\[\]]+):(?P<port>[^:]*)\Z")
 
 
 class InvalidDefinition(ValueError):
@@ -84,7 +84,7 @@ def parse_endpoint(text: Any) -> str:
     """Normalise `tcp:ADDR:PORT` (also `ADDR:PORT`, `*` for any) or explain what is wrong."""
     if not isinstance(text, str):
         raise InvalidDefinition(f"malformed endpoint {text!r}: expected tcp:ADDRESS:PORT text")
-    match = _ENDPOINT.match(text)
+    match = _ENDPOINT.match(text.removeprefix("tcp:"))
     if match is None:
         raise InvalidDefinition(
             f"malformed endpoint {text!r}: expected tcp:ADDRESS:PORT, e.g. tcp:10.0.0.1:9003 "
