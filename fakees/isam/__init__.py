@@ -62,7 +62,8 @@ an exception.
 ``PIC XX`` FILE STATUS item (9/065 -> b"9" + bytes([65])).
 """
 
+from fakees.isam.engine import IndexedFile
 from fakees.isam.spec import KeySpec
 from fakees.isam.status import Status
 
-__all__ = ["KeySpec", "Status"]
+__all__ = ["IndexedFile", "KeySpec", "Status"]

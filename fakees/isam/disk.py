@@ -1,0 +1,109 @@
+"""The I/O the engine does, behind a small interface so tests can simulate power loss.
+
+``OsDisk`` is the real thing: ``os.pread``/``os.pwrite``/``os.fdatasync`` and
+fcntl open-file-description (OFD) locks, which conflict between two opens in
+one process as well as between processes, and vanish with the process (a
+kill -9 never leaves a stale lock).  ``tests/isam`` provides a simulated disk
+that keeps unsynced writes apart and drops an arbitrary subset of them.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import struct
+from typing import Protocol
+
+# struct flock on Linux x86_64/aarch64: short l_type, short l_whence, off_t l_start,
+# off_t l_len, pid_t l_pid (must be 0 for OFD locks), padded to 32 bytes.
+_FLOCK = struct.Struct("@hhqqi4x")
+
+
+class DiskFile(Protocol):
+    def read(self, offset: int, size: int) -> bytes: ...
+    def write(self, offset: int, data: bytes) -> None: ...
+    def sync(self) -> None: ...
+    def size(self) -> int: ...
+    def truncate(self, size: int) -> None: ...
+    def close(self) -> None: ...
+    def lock(self, offset: int, exclusive: bool, wait: bool) -> bool: ...
+    def unlock(self, offset: int) -> None: ...
+    def locked_by_other(self, offset: int) -> bool: ...
+
+
+class Disk(Protocol):
+    def open(self, path: str, *, create: bool, writable: bool) -> DiskFile: ...
+    def exists(self, path: str) -> bool: ...
+    def sync_dir(self, path: str) -> None: ...
+
+
+class OsFile:
+    """A regular file opened by path; locks are one-byte OFD locks at ``offset``."""
+
+    __slots__ = ("fd",)
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def read(self, offset: int, size: int) -> bytes:
+        return os.pread(self.fd, size, offset)
+
+    def write(self, offset: int, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            done = os.pwrite(self.fd, view, offset)
+            view = view[done:]
+            offset += done
+
+    def sync(self) -> None:
+        os.fdatasync(self.fd)
+
+    def size(self) -> int:
+        return os.fstat(self.fd).st_size
+
+    def truncate(self, size: int) -> None:
+        os.ftruncate(self.fd, size)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+    def lock(self, offset: int, exclusive: bool, wait: bool) -> bool:
+        kind = fcntl.F_WRLCK if exclusive else fcntl.F_RDLCK
+        command = fcntl.F_OFD_SETLKW if wait else fcntl.F_OFD_SETLK
+        try:
+            fcntl.fcntl(self.fd, command, _FLOCK.pack(kind, os.SEEK_SET, offset, 1, 0))
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                return False
+            raise
+        return True
+
+    def unlock(self, offset: int) -> None:
+        unlock = _FLOCK.pack(fcntl.F_UNLCK, os.SEEK_SET, offset, 1, 0)
+        fcntl.fcntl(self.fd, fcntl.F_OFD_SETLK, unlock)
+
+    def locked_by_other(self, offset: int) -> bool:
+        probe = _FLOCK.pack(fcntl.F_WRLCK, os.SEEK_SET, offset, 1, 0)
+        answer = fcntl.fcntl(self.fd, fcntl.F_OFD_GETLK, probe)
+        return _FLOCK.unpack(answer)[0] != fcntl.F_UNLCK
+
+
+class OsDisk:
+    """The real file system."""
+
+    def open(self, path: str, *, create: bool, writable: bool) -> OsFile:
+        flags = (os.O_RDWR if writable else os.O_RDONLY) | os.O_CLOEXEC
+        if create:
+            flags |= os.O_CREAT
+        return OsFile(os.open(path, flags, 0o664))
+
+    def exists(self, path: str) -> bool:
+        return os.path.exists(path)
+
+    def sync_dir(self, path: str) -> None:
+        fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,720 @@
+"""IndexedFile: COBOL indexed-file semantics over the layout, B-trees and journal.
+
+Lifecycle: ``IndexedFile.open`` either returns an open handle or a status;
+every operation on the handle returns a status; ``close`` ends it (later
+calls return the not-open statuses 42/47/48/49).  Each WRITE, REWRITE and
+DELETE is one journal commit.
+
+Sharing: an exclusive opener holds a write lock on ``OPEN_LOCK`` for its
+whole life and caches freely.  Shared openers hold a read lock there and, for
+each operation, lock ``OP_LOCK`` (shared to read, exclusive to change), then
+re-read the index header and forget cached pages, since another process may
+have committed in between.  Record locks are one-byte locks at
+``RECORD_LOCK + slot``.  All lock bytes lie far beyond the end of the data.
+"""
+
+from __future__ import annotations
+
+import functools
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar, ParamSpec, TypeVar, cast
+
+from fakees.isam import status as st
+from fakees.isam.btree import BTree, Node
+from fakees.isam.disk import Disk, DiskFile, OsDisk
+from fakees.isam.journal import Journal
+from fakees.isam.layout import (
+    DAT_HEADER,
+    MAX_KEY_LENGTH,
+    MAX_KEYS,
+    PAGE,
+    FormatError,
+    Meta,
+    check_data_header,
+    data_header,
+)
+from fakees.isam.spec import KeySpec
+from fakees.isam.status import Status
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+OPEN_LOCK = 1 << 40
+OP_LOCK = OPEN_LOCK + 1
+RECORD_LOCK = 1 << 41
+
+MODES = ("INPUT", "OUTPUT", "I-O", "EXTEND")
+LOCK_MODES = (None, "EXCLUSIVE", "MANUAL", "AUTOMATIC")
+ACCESS_MODES = ("SEQUENTIAL", "RANDOM", "DYNAMIC")
+DAT, IDX = 0, 1
+_FREE_PAGE = struct.Struct(">B7xQ")  # type 0, next free page + 1
+_NEXT_FREE = struct.Struct(">Q")
+
+
+@dataclass(slots=True)
+class _Cursor:
+    """Where READ NEXT/PREVIOUS continue: in key ``key_no``, around ``entry``.
+
+    ``pending`` means the entry itself is still to be read (after START or
+    OPEN); otherwise reading moves strictly past it.
+    """
+
+    key_no: int
+    entry: bytes
+    pending: bool
+
+
+def _guarded(pair: bool) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Turn a damaged file (FormatError) or failing I/O (OSError) into a status.
+
+    Whatever the operation had changed in memory is dropped and the header
+    re-read; if even that fails, the handle answers 30 until CLOSE.
+    """
+
+    def wrap(op: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(op)
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return op(*args, **kwargs)
+            except (FormatError, OSError) as exc:
+                self = args[0]
+                assert isinstance(self, IndexedFile)
+                code = Status(exc.code) if isinstance(exc, FormatError) else st.IO_ERROR
+                self._reset_after_error()
+                return cast(R, (code, None) if pair else code)
+
+        return guarded
+
+    return wrap
+
+
+class IndexedFile:
+    """An open indexed file; see the package docstring for the API."""
+
+    disk: ClassVar[Disk] = OsDisk()
+
+    def __init__(self, path: str, mode: str, keys: tuple[KeySpec, ...], lock_mode: str | None,
+                 access: str, disk: Disk) -> None:
+        self.path = path
+        self.mode = mode
+        self.keys = keys
+        self.lock_mode = lock_mode
+        self.access = access
+        self.io = disk
+        self.exclusive = mode == "OUTPUT" or lock_mode == "EXCLUSIVE" or (
+            lock_mode is None and mode != "INPUT")
+        self.writable = True
+        self.record_locking = lock_mode in ("MANUAL", "AUTOMATIC") and mode == "I-O"
+        self.dat: DiskFile | None = None
+        self.idx: DiskFile | None = None
+        self.journal = Journal(disk, path + ".jnl")
+        self.meta: Meta | None = None
+        self.trees: list[BTree] = []
+        self.is_open = False
+        self.absent = False  # OPTIONAL file opened INPUT while missing
+        self.broken = False  # a commit failed half-way; the next OPEN recovers
+        self.cursor: _Cursor | None = _Cursor(0, b"", True)
+        self.last_read: bytes | None = None  # primary key of the last record read
+        self.last_written: bytes | None = None
+        self.held: int | None = None  # slot whose record lock we hold
+        self._records: dict[int, tuple[bytes, tuple[int, ...]]] = {}
+        self._dat_writes: dict[int, bytes] = {}
+        self._free_pages: dict[int, bytes] = {}
+        self._meta_dirty = False
+        dups = sum(k.duplicates for k in keys)
+        self._slot_head = struct.Struct(f">I{dups}Q")
+        self._dup_keys = [i for i, k in enumerate(keys) if k.duplicates]
+
+    # -- OPEN and CLOSE --------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str, mode: str, *, record_size: int, keys: list[KeySpec],
+             min_size: int | None = None, lock_mode: str | None = None,
+             access: str = "DYNAMIC", optional: bool = False,
+             disk: Disk | None = None) -> tuple[IndexedFile | None, Status]:
+        """OPEN; a bad program description raises ValueError, a bad file gives a status."""
+        min_size = record_size if min_size is None else min_size
+        _check_description(mode, record_size, min_size, keys, lock_mode, access)
+        self = cls(str(path), mode, tuple(keys), lock_mode, access, disk or cls.disk)
+        try:
+            code = self._open(record_size, min_size, optional)
+        except FormatError as exc:
+            code = Status(exc.code)
+        except FileNotFoundError:
+            code = st.FILE_NOT_FOUND
+        except PermissionError:
+            code = st.MODE_NOT_PERMITTED
+        except OSError:
+            code = st.IO_ERROR
+        if not code.ok:
+            self._release()
+            return None, code
+        self.is_open = True
+        return self, code
+
+    def _open(self, record_size: int, min_size: int, optional: bool) -> Status:
+        io = self.io
+        exists = io.exists(self.path)
+        if not exists and self.mode == "INPUT":
+            if not optional:
+                return st.FILE_NOT_FOUND
+            self.absent = True
+            return st.OPTIONAL_ABSENT
+        if not exists and self.mode != "OUTPUT" and not optional:
+            return st.FILE_NOT_FOUND
+        try:
+            self.dat = io.open(self.path, create=not exists, writable=True)
+        except PermissionError:
+            if self.mode != "INPUT" or self.exclusive:
+                raise
+            self.dat = io.open(self.path, create=False, writable=False)
+            self.writable = False
+        if not exists:
+            io.sync_dir(self.path)
+        if not self.dat.lock(OPEN_LOCK, self.exclusive, wait=False):
+            return st.FILE_LOCKED
+        with self._op_lock(write=True):
+            self._recover()
+            # An empty data file is what a crash during the very first OPEN OUTPUT leaves.
+            if self.mode == "OUTPUT" or self.dat.size() == 0:
+                if self.mode != "OUTPUT" and not optional:
+                    return st.FILE_NOT_FOUND
+                self._create(record_size, min_size)
+                return st.SUCCESS if self.mode == "OUTPUT" else st.OPTIONAL_ABSENT
+            self._load()
+        if not self.trees or (self.meta.record_size, self.meta.min_size) != (
+            record_size, min_size
+        ):
+            return st.ATTRIBUTE_CONFLICT
+        return st.SUCCESS
+
+    def _open_idx(self, create: bool) -> DiskFile:
+        if self.idx is None:
+            path = self.path + ".idx"
+            if not create and not self.io.exists(path):
+                raise FormatError("9/043", "index file missing")
+            self.idx = self.io.open(path, create=create, writable=self.writable)
+            if create:
+                self.io.sync_dir(path)
+        return self.idx
+
+    def _recover(self) -> None:
+        """Replay a journal a crashed writer left behind, before reading anything."""
+        if self.journal.pending() is not None:
+            assert self.dat is not None
+            self.journal.recover([self.dat, self._open_idx(create=True)])
+            self._forget()
+
+    def _create(self, record_size: int, min_size: int) -> None:
+        """OUTPUT (or OPTIONAL I-O/EXTEND of a missing file): a new empty file, atomically."""
+        assert self.dat is not None
+        idx = self._open_idx(create=True)
+        meta = Meta(record_size, min_size, self.keys, pages=1 + len(self.keys))
+        meta.roots = list(range(1, 1 + len(self.keys)))
+        self.meta = meta
+        self.trees = [BTree(self, self._entry_length(k), r) for k, r in zip(
+            self.keys, meta.roots, strict=True)]
+        writes = {(DAT, 0): data_header(record_size, min_size), (IDX, 0): meta.encode()}
+        for tree in self.trees:
+            writes[(IDX, tree.root * PAGE)] = tree.encode(Node(True, [], []))
+        self.journal.commit([self.dat, idx], writes, {DAT: DAT_HEADER, IDX: meta.pages * PAGE})
+        self._forget()
+        self._load()
+
+    def _load(self) -> None:
+        """Read and check both headers (9/161, 9/043, 9/041 on a bad file).
+
+        Trees are built only when the file's keys are the program's; otherwise
+        ``trees`` stays empty and OPEN reports 39.
+        """
+        assert self.dat is not None
+        record_size, min_size = check_data_header(self.dat.read(0, DAT_HEADER))
+        idx = self._open_idx(create=False)
+        meta = Meta.decode(idx.read(0, PAGE), idx.size())
+        if (meta.record_size, meta.min_size) != (record_size, min_size):
+            raise FormatError("9/041", "data and index file headers disagree")
+        self.meta = meta
+        if meta.keys != self.keys:
+            return
+        if self.dat.size() < DAT_HEADER + meta.slots * self._slot_size:
+            raise FormatError("9/041", "data file is shorter than its index says")
+        self.trees = [BTree(self, self._entry_length(k), r)
+                      for k, r in zip(meta.keys, meta.roots, strict=True)]
+
+    def close(self) -> Status:
+        if not self.is_open:
+            return st.NOT_OPEN
+        self._release()
+        return st.SUCCESS
+
+    def _release(self) -> None:
+        self.is_open = False
+        self.journal.close()
+        for f in (self.idx, self.dat):
+            if f is not None:
+                f.close()  # closing the descriptor drops every OFD lock it held
+        self.idx = self.dat = None
+
+    # -- per-operation sharing -------------------------------------------
+
+    def _op_lock(self, write: bool) -> _OpLock:
+        return _OpLock(self, write)
+
+    def _forget(self) -> None:
+        """Drop cached pages and records: the files may have changed under us."""
+        self._records.clear()
+        for tree in self.trees:
+            tree.nodes.clear()
+            tree.dirty.clear()
+        self._dat_writes.clear()
+        self._free_pages.clear()
+        self._meta_dirty = False
+
+    def _reset_after_error(self) -> None:
+        try:
+            self._refresh()
+        except (FormatError, OSError):
+            self.broken = True
+
+    def _refresh(self) -> None:
+        """Shared mode, at the start of an operation: catch up with other writers."""
+        self._recover()
+        self._forget()
+        assert self.idx is not None
+        meta = Meta.decode(self.idx.read(0, PAGE), self.idx.size())
+        self.meta = meta
+        for tree, root in zip(self.trees, meta.roots, strict=True):
+            tree.root = root
+
+    # -- the PageStore the trees use ---------------------------------------
+
+    def read_page(self, page: int) -> bytes:
+        assert self.idx is not None
+        return self.idx.read(page * PAGE, PAGE)
+
+    def alloc_page(self) -> int:
+        meta = self._meta()
+        self._meta_dirty = True
+        if meta.free_page:
+            page = meta.free_page - 1
+            raw = self._free_pages.pop(page, None) or self.read_page(page)
+            meta.free_page = _FREE_PAGE.unpack_from(raw)[1]
+            return page
+        meta.pages += 1
+        return meta.pages - 1
+
+    def free_page(self, page: int) -> None:
+        meta = self._meta()
+        self._free_pages[page] = _FREE_PAGE.pack(0, meta.free_page).ljust(PAGE, b"\0")
+        meta.free_page = page + 1
+        self._meta_dirty = True
+
+    # -- records -------------------------------------------------------------
+
+    def _meta(self) -> Meta:
+        assert self.meta is not None
+        return self.meta
+
+    @property
+    def _slot_size(self) -> int:
+        return max(self._slot_head.size + self._meta().record_size, self._slot_head.size + 8)
+
+    def _slot_offset(self, slot: int) -> int:
+        return DAT_HEADER + slot * self._slot_size
+
+    def _entry_length(self, key: KeySpec) -> int:
+        return key.length + (8 if key.duplicates else 0)
+
+    def _read_slot(self, slot: int) -> tuple[bytes, tuple[int, ...]]:
+        cached = self._records.get(slot)
+        if cached is not None:
+            return cached
+        assert self.dat is not None
+        buf = self.dat.read(self._slot_offset(slot), self._slot_size)
+        head = self._slot_head
+        if len(buf) < head.size:
+            raise FormatError("9/041", f"record slot {slot} lies beyond the data file")
+        length, *seqs = head.unpack_from(buf)
+        if not self._meta().min_size <= length <= self._meta().record_size:
+            raise FormatError("9/041", f"index points at an empty or damaged slot {slot}")
+        record = (buf[head.size : head.size + length], tuple(seqs))
+        self._records[slot] = record
+        return record
+
+    def _write_slot(self, slot: int, data: bytes, seqs: tuple[int, ...]) -> None:
+        self._records[slot] = (data, seqs)
+        self._dat_writes[self._slot_offset(slot)] = self._slot_head.pack(len(data), *seqs) + data
+
+    def _alloc_slot(self) -> int:
+        meta = self._meta()
+        self._meta_dirty = True
+        if meta.free_slot:
+            slot = meta.free_slot - 1
+            offset = self._slot_offset(slot)
+            raw = self._dat_writes.get(offset)
+            if raw is None:
+                assert self.dat is not None
+                raw = self.dat.read(offset, self._slot_size)
+            meta.free_slot = _NEXT_FREE.unpack_from(raw, self._slot_head.size)[0]
+            return slot
+        meta.slots += 1
+        return meta.slots - 1
+
+    def _free_slot(self, slot: int) -> None:
+        meta = self._meta()
+        self._records.pop(slot, None)
+        head = self._slot_head.pack(0, *([0] * len(self._dup_keys)))
+        self._dat_writes[self._slot_offset(slot)] = head + _NEXT_FREE.pack(meta.free_slot)
+        meta.free_slot = slot + 1
+        self._meta_dirty = True
+
+    def _entries(self, record: bytes, seqs: tuple[int, ...]) -> list[bytes]:
+        out = []
+        it = iter(seqs)
+        for k in self.keys:
+            value = k.of(record)
+            out.append(value + next(it).to_bytes(8, "big") if k.duplicates else value)
+        return out
+
+    def _commit(self) -> None:
+        assert self.dat is not None and self.idx is not None
+        writes = {(DAT, off): data for off, data in self._dat_writes.items()}
+        writes.update(((IDX, page * PAGE), data) for page, data in self._free_pages.items())
+        for tree in self.trees:
+            writes.update(((IDX, page * PAGE), data) for page, data in tree.flush().items())
+        if self._meta_dirty:
+            meta = self._meta()
+            meta.roots = [t.root for t in self.trees]
+            writes[(IDX, 0)] = meta.encode()
+        self._dat_writes.clear()
+        self._free_pages.clear()
+        self._meta_dirty = False
+        if writes:
+            self.journal.commit([self.dat, self.idx], writes, {})
+
+    # -- locks on records ------------------------------------------------
+
+    def _take_lock(self, slot: int, lock: bool | None) -> Status | None:
+        """9/068 if another opener holds the record; takes it when the READ locks."""
+        if not self.record_locking or lock is False:
+            return None
+        assert self.dat is not None
+        wants = lock is True or self.lock_mode == "AUTOMATIC"
+        if not wants:
+            return st.RECORD_LOCKED if self.dat.locked_by_other(RECORD_LOCK + slot) else None
+        if self.held == slot:
+            return None
+        self.unlock()
+        if not self.dat.lock(RECORD_LOCK + slot, True, wait=False):
+            return st.RECORD_LOCKED
+        self.held = slot
+        return None
+
+    def _locked_by_other(self, slot: int) -> bool:
+        assert self.dat is not None
+        return self.record_locking and self.held != slot and self.dat.locked_by_other(
+            RECORD_LOCK + slot)
+
+    @_guarded(pair=False)
+    def unlock(self) -> Status:
+        """UNLOCK: release the record lock held, if any."""
+        if not self.is_open:
+            return st.NOT_OPEN
+        if self.held is not None:
+            assert self.dat is not None
+            self.dat.unlock(RECORD_LOCK + self.held)
+            self.held = None
+        return st.SUCCESS
+
+    def _after_update(self) -> None:
+        if self.lock_mode == "AUTOMATIC":
+            self.unlock()
+
+    # -- reading -----------------------------------------------------------
+
+    @_guarded(pair=True)
+    def read(self, key_no: int, key: bytes,
+             lock: bool | None = None) -> tuple[Status, bytes | None]:
+        """Random READ by the value of key ``key_no``; 23 if absent."""
+        bad = self._check(self.mode in ("INPUT", "I-O"), st.READ_NOT_ALLOWED, key_no)
+        if bad is not None:
+            return bad, None
+        if self.absent:
+            return st.NOT_FOUND, None
+        with self._op_lock(write=False):
+            tree = self.trees[key_no]
+            found = tree.seek(key, True, False)
+            if found is None or found[0][: len(key)] != key:
+                self.cursor = None
+                self.last_read = None
+                return st.NOT_FOUND, None
+            return self._deliver(key_no, found, lock, forward=True)
+
+    @_guarded(pair=False)
+    def start(self, key_no: int, key: bytes, op: str = "=") -> Status:
+        """START: position for READ NEXT/PREVIOUS; a short key compares as a prefix."""
+        bad = self._check(self.mode in ("INPUT", "I-O"), st.READ_NOT_ALLOWED, key_no)
+        if bad is not None:
+            return bad
+        if op not in ("=", ">", ">=", "<", "<="):
+            raise ValueError(f"START operator {op!r}")
+        if self.absent:
+            return st.NOT_FOUND
+        pad = b"\xff" * (self.trees[key_no].entry_length - len(key))
+        with self._op_lock(write=False):
+            tree = self.trees[key_no]
+            found = {
+                "=": lambda: tree.seek(key, True, False),
+                ">=": lambda: tree.seek(key, True, False),
+                ">": lambda: tree.seek(key + pad, True, True),
+                "<": lambda: tree.seek(key, False, True),
+                "<=": lambda: tree.seek(key + pad, False, False),
+            }[op]()
+            if found is None or (op == "=" and found[0][: len(key)] != key):
+                self.cursor = None
+                return st.NOT_FOUND
+            self.cursor = _Cursor(key_no, found[0], True)
+            return st.SUCCESS
+
+    def read_next(self, lock: bool | None = None) -> tuple[Status, bytes | None]:
+        return self._read_on(True, lock)
+
+    def read_previous(self, lock: bool | None = None) -> tuple[Status, bytes | None]:
+        return self._read_on(False, lock)
+
+    @_guarded(pair=True)
+    def _read_on(self, forward: bool, lock: bool | None) -> tuple[Status, bytes | None]:
+        bad = self._check(self.mode in ("INPUT", "I-O"), st.READ_NOT_ALLOWED)
+        if bad is not None:
+            return bad, None
+        if self.absent:
+            return st.AT_END, None
+        cursor = self.cursor
+        if cursor is None:
+            return st.NO_NEXT_RECORD, None
+        with self._op_lock(write=False):
+            tree = self.trees[cursor.key_no]
+            found = tree.seek(cursor.entry, forward, not cursor.pending)
+            if found is None:
+                self.cursor = None
+                self.last_read = None
+                return st.AT_END, None
+            return self._deliver(cursor.key_no, found, lock, forward)
+
+    def _deliver(self, key_no: int, found: tuple[bytes, int], lock: bool | None,
+                 forward: bool) -> tuple[Status, bytes | None]:
+        entry, slot = found
+        refused = self._take_lock(slot, lock)
+        if refused is not None:
+            return refused, None
+        record, _ = self._read_slot(slot)
+        self.cursor = _Cursor(key_no, entry, False)
+        self.last_read = self.keys[0].of(record)
+        code = st.SUCCESS
+        if self.keys[key_no].duplicates:
+            after = self.trees[key_no].seek(entry, forward, True)
+            length = self.keys[key_no].length
+            if after is not None and after[0][:length] == entry[:length]:
+                code = st.DUPLICATE_OK
+        return code, record
+
+    # -- changing ------------------------------------------------------------
+
+    @_guarded(pair=False)
+    def write(self, record: bytes) -> Status:
+        """WRITE a new record: 22 if its primary or a unique alternate key exists."""
+        bad = self._check(self.mode in ("OUTPUT", "I-O", "EXTEND"), st.WRITE_NOT_ALLOWED)
+        if bad is not None or (bad := self._check_size(record)) is not None:
+            return bad
+        primary = self.keys[0].of(record)
+        with self._op_lock(write=True):
+            if self.access == "SEQUENTIAL" and self.mode != "I-O":
+                last = self.last_written
+                if last is None and (top := self.trees[0].edge(self.trees[0].root, False)):
+                    last = top[0]
+                if last is not None and primary <= last:
+                    return st.SEQUENCE_ERROR
+            code = st.SUCCESS
+            for k, tree in zip(self.keys, self.trees, strict=True):
+                value = k.of(record)
+                if not k.duplicates:
+                    if tree.get(value) is not None:
+                        return st.DUPLICATE_KEY
+                elif self._has_value(tree, value, None):
+                    code = st.DUPLICATE_OK
+            meta = self._meta()
+            seqs = []
+            for _ in self._dup_keys:
+                meta.dup_seq += 1
+                seqs.append(meta.dup_seq)
+            slot = self._alloc_slot()
+            for tree, entry in zip(self.trees, self._entries(record, tuple(seqs)), strict=True):
+                tree.insert(entry, slot)
+            self._write_slot(slot, record, tuple(seqs))
+            meta.records += 1
+            self._commit()
+        self.last_written = primary
+        self._after_update()
+        return code
+
+    @_guarded(pair=False)
+    def rewrite(self, record: bytes) -> Status:
+        """REWRITE the record with the same primary key: 23 if none, 22 on a unique clash."""
+        bad = self._check(self.mode == "I-O", st.UPDATE_NOT_ALLOWED)
+        if bad is not None or (bad := self._check_size(record)) is not None:
+            return bad
+        primary = self.keys[0].of(record)
+        if bad := self._check_sequential(primary):
+            return bad
+        with self._op_lock(write=True):
+            slot = self.trees[0].get(primary)
+            if slot is None:
+                return st.NOT_FOUND
+            if self._locked_by_other(slot):
+                return st.RECORD_LOCKED
+            old, old_seqs = self._read_slot(slot)
+            old_entries = self._entries(old, old_seqs)
+            meta = self._meta()
+            seqs = list(old_seqs)
+            changed = []
+            for i, k in enumerate(self.keys):
+                value = k.of(record)
+                if value == k.of(old):
+                    continue
+                if not k.duplicates and self.trees[i].get(value) is not None:
+                    return st.DUPLICATE_KEY
+                changed.append(i)
+                if k.duplicates:
+                    meta.dup_seq += 1
+                    seqs[self._dup_keys.index(i)] = meta.dup_seq
+                    self._meta_dirty = True
+            new_entries = self._entries(record, tuple(seqs))
+            code = st.SUCCESS
+            for i in changed:
+                self.trees[i].delete(old_entries[i])
+                self.trees[i].insert(new_entries[i], slot)
+            for i in self._dup_keys:
+                if self._has_value(self.trees[i], self.keys[i].of(record), new_entries[i]):
+                    code = st.DUPLICATE_OK
+            self._write_slot(slot, record, tuple(seqs))
+            self._commit()
+        self.last_read = None
+        self._after_update()
+        return code
+
+    @_guarded(pair=False)
+    def delete(self, key: bytes) -> Status:
+        """DELETE the record whose primary key is ``key`` (in ACCESS SEQUENTIAL: the last read)."""
+        bad = self._check(self.mode == "I-O", st.UPDATE_NOT_ALLOWED)
+        if bad is not None:
+            return bad
+        if self.access == "SEQUENTIAL":
+            if self.last_read is None:
+                return st.NO_CURRENT_RECORD
+            key = self.last_read
+        with self._op_lock(write=True):
+            slot = self.trees[0].get(key)
+            if slot is None:
+                return st.NOT_FOUND
+            if self._locked_by_other(slot):
+                return st.RECORD_LOCKED
+            record, seqs = self._read_slot(slot)
+            for tree, entry in zip(self.trees, self._entries(record, seqs), strict=True):
+                tree.delete(entry)
+            self._free_slot(slot)
+            self._meta().records -= 1
+            self._commit()
+        self.last_read = None
+        self._after_update()
+        return st.SUCCESS
+
+    # -- helpers -------------------------------------------------------------
+
+    def _check(self, allowed: bool, refusal: Status, key_no: int = 0) -> Status | None:
+        if not self.is_open or not allowed:
+            return refusal
+        if self.broken:
+            return st.IO_ERROR
+        if not 0 <= key_no < len(self.keys):
+            raise ValueError(f"key number {key_no} of {len(self.keys)} keys")
+        return None
+
+    def _check_size(self, record: bytes) -> Status | None:
+        meta = self._meta()
+        return None if meta.min_size <= len(record) <= meta.record_size else st.BAD_RECORD_SIZE
+
+    def _check_sequential(self, primary: bytes) -> Status | None:
+        if self.access != "SEQUENTIAL":
+            return None
+        if self.last_read is None:
+            return st.NO_CURRENT_RECORD
+        return st.SEQUENCE_ERROR if primary != self.last_read else None
+
+    def _has_value(self, tree: BTree, value: bytes, besides: bytes | None) -> bool:
+        """Does some entry other than ``besides`` carry key ``value``?"""
+        found = tree.seek(value, True, False)
+        while found is not None and found[0][: len(value)] == value:
+            if found[0] != besides:
+                return True
+            found = tree.seek(found[0], True, True)
+        return False
+
+    def check(self) -> int:
+        """Verify every tree against the records (tests, repair); returns the record count."""
+        with self._op_lock(write=False):
+            meta = self._meta()
+            walks = [tree.walk() for tree in self.trees]
+            slots = sorted(slot for _, slot in walks[0])
+            if len(slots) != meta.records or len(set(slots)) != len(slots):
+                raise FormatError("9/041", "primary index and record count disagree")
+            for slot in slots:
+                record, seqs = self._read_slot(slot)
+                for walk, entry in zip(walks, self._entries(record, seqs), strict=True):
+                    if (entry, slot) not in walk:
+                        raise FormatError("9/041", f"slot {slot} is missing from an index")
+            if any(len(walk) != len(slots) for walk in walks):
+                raise FormatError("9/041", "an alternate index has stray entries")
+            return len(slots)
+
+
+class _OpLock:
+    """One operation's hold on ``OP_LOCK`` in shared mode, then a fresh view of the file.
+
+    A reader that finds a journal left by a dead writer replays it under the
+    shared lock; replay is idempotent, so two readers doing it at once agree.
+    """
+
+    __slots__ = ("f", "write")
+
+    def __init__(self, f: IndexedFile, write: bool) -> None:
+        self.f = f
+        self.write = write
+
+    def __enter__(self) -> None:
+        f = self.f
+        if f.exclusive or f.dat is None:
+            return
+        f.dat.lock(OP_LOCK, self.write, wait=True)
+        if f.meta is not None:
+            f._refresh()
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        f = self.f
+        if not f.exclusive and f.dat is not None:
+            f.dat.unlock(OP_LOCK)
+
+
+def _check_description(mode: str, record_size: int, min_size: int, keys: list[KeySpec],
+                       lock_mode: str | None, access: str) -> None:
+    """Errors in the program's description are the caller's bugs: ValueError."""
+    if mode not in MODES or lock_mode not in LOCK_MODES or access not in ACCESS_MODES:
+        raise ValueError(f"open mode {mode!r}, lock mode {lock_mode!r}, access {access!r}")
+    if not 0 < min_size <= record_size:
+        raise ValueError(f"record sizes {min_size}..{record_size}")
+    if not 0 < len(keys) <= MAX_KEYS or keys[0].duplicates:
+        raise ValueError("need 1 to 64 keys, and the primary key has no duplicates")
+    for k in keys:
+        if k.offset < 0 or not 0 < k.length <= MAX_KEY_LENGTH or k.end > min_size:
+            raise ValueError(f"key {k} must lie in the shortest record ({min_size} bytes)")
