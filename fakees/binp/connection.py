@@ -159,7 +159,11 @@ class Connection:
     def next_event(self) -> Event | _NeedData:
         """The next whole event from the peer, NEED_DATA, or RemoteProtocolError."""
         if self.state is State.CLOSED:
-            return ConnectionClosed("connection already closed")
+            if self._buffer:
+                raise RemoteProtocolError(
+                    ErrorCode.UNEXPECTED_MESSAGE, f"{self.buffered} bytes after the connection ended"
+                )
+            return ConnectionClosed() if self._eof else NEED_DATA
         if self._header is None and len(self._buffer) >= wire.HEADER_SIZE:
             self._header = self._check_header(bytes(self._buffer[: wire.HEADER_SIZE]))
         if self._header is not None:
