@@ -1,0 +1,267 @@
+"""Regions as real process trees: casstart, casstop, faults, listeners, console log."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port
+from tests.region.conftest import pid_alive, wait_for
+
+COMMANDS = {"cascd32", "casmgr32", "casjcp32", "mfcs32", "cassi32"}
+
+
+def define(mfds, name: str = "ESSRV01", *, port: int | None = None, address: str = "127.0.0.1",
+           seps: int = 2, faults: dict | None = None) -> int:
+    port = port or free_port()
+    mfds.add_server(name, seps=seps, listener_endpoint=f"tcp:{address}:{port}",
+                    faults=faults or {})
+    return port
+
+
+def ps_lines(region) -> dict[int, str]:
+    out = subprocess.run(["ps", "-eo", "pid,args", "--no-headers", "-ww"], capture_output=True,
+                         text=True, check=True).stdout
+    lines = {int(line.split(None, 1)[0]): line.split(None, 1)[1]
+             for line in out.splitlines() if line.strip()}
+    return {pid: lines[pid] for pid in region.pids() if pid in lines}
+
+
+def call(port: int, line: str, host: str = "127.0.0.1") -> str:
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(line.encode() + b"\n")
+        return sock.makefile("rb").readline().decode().strip()
+
+
+def listener(status: dict) -> dict:
+    return status["comms"][0]["listeners"][0]
+
+
+def test_start_builds_the_tree_the_scripts_grep_and_stop_removes_it(region, mfds):
+    port = define(mfds)
+    result = region.run("casstart", "/rESSRV01")
+    assert result.returncode == 0, result.stderr
+    status = region.status()
+    assert status["status"] == "Started"
+    assert listener(status)["status"] == "Started"
+    lines = ps_lines(region)
+    cobdir = region.env["COBDIR"]
+    texts = list(lines.values())
+    assert sum(f"{cobdir}/bin/cascd32 /rESSRV01" in t for t in texts) == 1
+    assert sum(f"{cobdir}/bin/mfcs32 -n" in t for t in texts) == 1
+    for fragment, count in (("casjcp32 /r", 1), ("casmgr32 /r", 1), ("cassi32 /r", 2)):
+        assert sum(fragment in t for t in texts) == count, (fragment, texts)
+    cascd = status["pid"]
+    assert lines[cascd].endswith("cascd32 /rESSRV01")
+    parents = {pid: int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[1])
+               for pid in lines}
+    assert all(parents[pid] == cascd for pid in lines if pid != cascd)
+    assert call(port, 'echo.echo [1, "two", null]') == 'OK [1, "two", null]'
+
+    result = region.run("casstop", "-rESSRV01", "-w")
+    assert result.returncode == 0, result.stderr
+    assert not any(pid_alive(pid) for pid in lines)
+    assert region.status()["status"] == "Stopped"
+    log = region.files().console.read_text()
+    for code in ("CASCD0001I", "CASCD0002I", "CASCS0001I", "CASSI0001I", "CASCD0003I",
+                 "CASCS0003I", "CASCD0004I"):
+        assert code in log
+    assert f"tcp:127.0.0.1:{port}" in log
+
+
+def test_restart_rotates_console_log_to_console_bak(region, mfds):
+    define(mfds)
+    assert region.run("casstart", "/rESSRV01").returncode == 0
+    assert region.run("casstop", "/rESSRV01", "/w").returncode == 0
+    first = region.files().console.read_text()
+    assert region.run("casstart", "-rESSRV01", "/w5").returncode == 0
+    assert region.files().backup.read_text() == first
+    assert "CASCD0004I" not in region.files().console.read_text()
+
+
+def test_a_killed_sep_is_restarted_and_logged(region, mfds):
+    port = define(mfds)
+    assert region.run("casstart", "/rESSRV01").returncode == 0
+    seps = [pid for pid, command in region.pids().items() if command == "cassi32"]
+    os.kill(seps[0], signal.SIGKILL)
+    wait_for(lambda: len([c for c in region.pids().values() if c == "cassi32"]) == 2
+             and seps[0] not in region.pids(), what="a replacement SEP")
+    log = region.files().console.read_text()
+    assert f"cassi32#1 pid {seps[0]} ended unexpectedly (killed by SIGKILL); restarting" in log
+    new = next(p for p, c in region.pids().items() if c == "cassi32" and p not in seps)
+    wait_for(lambda: f"SEP 1 ready (pid {new})" in region.files().console.read_text(),
+             what="the new SEP to be ready")
+    pids = {int(call(port, "echo.pid").split()[1]) for _ in range(6)}
+    assert pids <= set(region.pids()) and seps[0] not in pids
+    assert region.status()["status"] == "Started"
+
+
+def test_killed_cascd_means_not_responding_then_stopped_and_orphans_exit(region, mfds):
+    define(mfds)
+    assert region.run("casstart", "/rESSRV01").returncode == 0
+    pids = region.pids()
+    cascd = region.status()["pid"]
+    os.kill(cascd, signal.SIGKILL)
+    wait_for(lambda: not any(pid_alive(p) for p in pids), timeout=5, what="orphans to exit")
+    seen = set()
+    def stopped() -> bool:
+        seen.add(region.status()["status"])
+        return "Stopped" in seen
+    wait_for(stopped, what="MFDS to mark the region Stopped")
+    assert listener(region.status())["status"] == "Stopped"
+    assert region.run("casstart", "/rESSRV01").returncode == 0  # and it can start again
+
+
+def test_orphans_linger_fault_leaves_work_for_casstop_f(region, mfds):
+    define(mfds, faults={"orphans_linger": True})
+    assert region.run("casstart", "/rESSRV01").returncode == 0
+    pids = region.pids()
+    cascd = region.status()["pid"]
+    os.kill(cascd, signal.SIGKILL)
+    wait_for(lambda: not pid_alive(cascd), what="cascd32 to die")
+    survivors = [p for p in pids if pid_alive(p)]
+    assert len(survivors) == len(pids) - 1  # everything but cascd32 lives on
+    refused = region.run("casstop", "/rESSRV01")
+    assert refused.returncode == 1 and "orphaned processes remain" in refused.stderr
+    result = region.run("casstop", "/f", "/rESSRV01")
+    assert result.returncode == 0, result.stderr
+    assert not any(pid_alive(p) for p in pids)
+    assert "CASCD0009I" in region.files().console.read_text()
+
+
+def test_casstop_hangs_fault_needs_casstop_f(region, mfds):
+    define(mfds, faults={"casstop_hangs": True})
+    assert region.run("casstart", "/rESSRV01").returncode == 0
+    pids = region.pids()
+    assert region.run("casstop", "-rESSRV01").returncode == 0
+    wait_for(lambda: region.status()["status"] == "Stopping", what="Stopping")
+    with pytest.raises(subprocess.TimeoutExpired):
+        region.run("casstop", "-rESSRV01", "-w", timeout=1.5)
+    assert all(pid_alive(p) for p in pids)
+    result = region.run("casstop", "-f", "-rESSRV01")
+    assert result.returncode == 0, result.stderr
+    assert not any(pid_alive(p) for p in pids)
+    assert region.status()["status"] == "Stopped"
+
+
+def test_listener_on_an_address_not_here_leaves_region_started(region, mfds):
+    port = define(mfds, address="198.18.0.1")
+    result = region.run("casstart", "/rESSRV01")
+    assert result.returncode == 0, result.stderr
+    status = region.status()
+    assert status["status"] == "Started"
+    assert listener(status)["status"] == "Invalid"
+    assert "198.18.0.1 is not available on this machine" in listener(status)["reason"]
+    log = region.files().console.read_text()
+    assert (f"CASCS0002E Listener Web Services and J2EE not started: cannot bind "
+            f"tcp:198.18.0.1:{port}: address 198.18.0.1 is not available") in log
+
+
+def test_killed_mfcs_reports_listener_stopped(region, mfds):
+    port = define(mfds)
+    assert region.run("casstart", "/rESSRV01").returncode == 0
+    mfcs = next(p for p, c in region.pids().items() if c == "mfcs32")
+    os.kill(mfcs, signal.SIGKILL)
+    wait_for(lambda: listener(region.status())["status"] == "Stopped", what="listener Stopped")
+    assert region.status()["status"] == "Started"
+    with pytest.raises(ConnectionRefusedError):
+        call(port, "echo.pid")
+    assert f"mfcs32 pid {mfcs} ended unexpectedly" in region.files().console.read_text()
+    assert region.run("casstop", "/rESSRV01", "/w").returncode == 0
+
+
+def test_busy_seps_queue_then_refuse_clearly(region, mfds, es_env):
+    region.env = {**es_env, "FAKEES_MAX_QUEUE": "1"}
+    port = define(mfds, seps=1)
+    assert region.run("casstart", "/rESSRV01").returncode == 0
+    socks = []
+    try:
+        for _ in range(2):  # one runs, one waits in the queue
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            sock.sendall(b"echo.sleep [1.5]\n")
+            socks.append(sock)
+        wait_for(lambda: call(port, "echo.pid").startswith("ERR server busy"),
+                 what="a busy refusal")
+        answer = call(port, "echo.pid")
+        assert "all 1 SEPs are busy" in answer or answer.startswith("OK")
+        assert [s.makefile("rb").readline() for s in socks] == [b"OK 1.5\n", b"OK 1.5\n"]
+    finally:
+        for sock in socks:
+            sock.close()
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["/x"], "unknown option '/x'"),
+    (["/r"], "needs a value"),
+    (["ESSRV01"], "unexpected argument 'ESSRV01'"),
+    (["/rESSRV01", "-rESSRV01"], "given twice"),
+    (["/r../etc"], "invalid region name"),
+    (["/wsoon"], "whole number of seconds"),
+])
+def test_casstart_malformed_flags(region, mfds, argv, message):
+    result = region.run("casstart", *argv)
+    assert result.returncode == 2 and message in result.stderr
+
+
+def test_casstop_malformed_flags(region, mfds):
+    result = region.run("casstop", "/f", "/i")
+    assert result.returncode == 2 and "exclude each other" in result.stderr
+    result = region.run("casstop", "/fx")
+    assert result.returncode == 2 and "takes no value" in result.stderr
+
+
+def test_unknown_region_and_mfds_down_and_not_running(region, mfds, es_env):
+    result = region.run("casstart", "/rNOSUCH")
+    assert result.returncode == 1
+    assert "region NOSUCH is not defined in MFDS" in result.stderr
+    result = region.run("casstop", "/rNOSUCH")
+    assert result.returncode == 1 and "region NOSUCH is not running" in result.stderr
+    region.env = {**es_env, "CCITCP2_PORT": str(free_port())}
+    result = region.run("casstart", "/rESSRV01")
+    assert result.returncode == 1 and "MFDS is not running on port" in result.stderr
+
+
+def test_already_running_region_is_refused(region, mfds):
+    define(mfds)
+    assert region.run("casstart", "/rESSRV01").returncode == 0
+    before = region.pids()
+    result = region.run("casstart", "/rESSRV01")
+    assert result.returncode == 1 and "region ESSRV01 is already running" in result.stderr
+    assert region.pids() == before
+
+
+def test_endpoint_in_use_fails_and_leaves_nothing(region, mfds):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = define(mfds, port=busy.getsockname()[1])
+        result = region.run("casstart", "/rESSRV01")
+    assert result.returncode == 1
+    assert (f"listener Web Services and J2EE cannot use tcp:127.0.0.1:{port}: "
+            "Address already in use") in result.stderr
+    log = region.files().console.read_text()
+    spawned = [int(pid) for pid in re.findall(r"CASCD0005I \S+ started, pid (\d+)", log)]
+    cascd = int(re.search(r"CASCD0001I .*cascd32 pid (\d+)", log)[1])
+    assert len(spawned) == 5 and not any(pid_alive(p) for p in [cascd, *spawned])
+    assert region.status()["status"] == "Stopped"
+    assert "CASCD0008E" in log
+
+
+def test_casroot_that_cannot_be_written(region, mfds, tmp_path):
+    define(mfds)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    region.cobdir.write_cas_cfg(casroot=str(blocker / "es"))
+    result = region.run("casstart", "/rESSRV01")
+    assert result.returncode == 1
+    assert f"cannot write the region directory {blocker}/es/ESSRV01" in result.stderr
+    assert "Not a directory" in result.stderr
+    region.note_pids()
+    assert not region.seen
+    assert region.status()["status"] == "Stopped"
