@@ -1,0 +1,425 @@
+"""File I/O statements: SELECT/FD to file handles, OPEN ... CLOSE, FILE STATUS and handlers.
+
+Sequential and line-sequential files are handled here; indexed files go
+through :mod:`fakees.isam`. Every operation yields a :class:`Status`; this module
+stores it in the FILE STATUS item, runs AT END / INVALID KEY phrases, and turns
+an unhandled failure into a run-time error, as the product does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from fakees.cobol import ast as A
+from fakees.cobol.data import fit_alnum
+from fakees.cobol.errors import CobolRuntimeError, CobolSyntaxError
+from fakees.isam import status as S
+from fakees.isam.status import Status
+
+if TYPE_CHECKING:
+    from fakees.cobol.compiler import Compiler
+    from fakees.cobol.runtime import ProgramInstance, RunUnit
+
+# file status -> Micro Focus run-time error number when nothing handles it
+RTS_FOR_STATUS = {"35": 13, "37": 37, "39": 39, "30": 30, "41": 141, "42": 142, "43": 143,
+                  "44": 144, "46": 146, "47": 147, "48": 148, "49": 149, "10": 146, "21": 121,
+                  "22": 122, "23": 123, "24": 124}
+
+
+def resolve_assign(select: A.Select, run_unit: RunUnit, value: str | None = None) -> str:
+    """The file a SELECT names: ``ASSIGN TO EXTERNAL X`` looks up dd_X, then X, then uses X.
+
+    A data-name ASSIGN uses the item's value (``value``); names are relative to
+    the run unit's working directory.
+    """
+    if value is not None:
+        name = value
+    elif select.assign_literal:
+        name = select.assign
+    else:
+        name = (os.environ.get(f"dd_{select.assign}") or os.environ.get(f"DD_{select.assign}")
+                or os.environ.get(select.assign) or select.assign)
+    return run_unit.path(name)
+
+
+class FileHandle:
+    """One SELECT of a program instance: its record area, open state and status item."""
+
+    def __init__(self, instance: ProgramInstance, select: A.Select) -> None:
+        self.instance = instance
+        self.select = select
+        self.name = select.name
+        layout = instance.layout
+        if select.name not in layout.file_records:
+            raise CobolSyntaxError(select.pos, f"file {select.name} has no FD", select.name,
+                                   "add an FD entry in the FILE SECTION")
+        self.slot = layout.file_records[select.name]
+        self.record_size = layout.records[self.slot].size
+        self.min_size = min(i.size for i in layout.file_items[select.name])
+        self.organization = select.organization
+        self.access = select.access
+        self.mode = ""
+        self.handle: Any = None
+        self.at_eof = False
+        self.last_read_pos: int | None = None
+        self.keys: list[Any] = []
+        self.key_items: list[tuple[int, int]] = []
+        if self.organization == "INDEXED":
+            self._index_keys(layout)
+        self.status_writer: Callable[[bytes], None] | None = None
+        self.assign_reader: Callable[[], bytes] | None = None
+
+    def _index_keys(self, layout: Any) -> None:
+        from fakees.isam import KeySpec
+
+        names = [(self.select.record_key, False)] + [
+            (k.name, k.duplicates) for k in self.select.alternate_keys]
+        for name, dups in names:
+            if name is None:
+                raise CobolSyntaxError(self.select.pos, f"indexed file {self.name} needs "
+                                       "RECORD KEY", self.name, "add RECORD KEY IS item")
+            item = next((i for i in layout.names.get(name, []) if i.record == self.slot), None)
+            if item is None:
+                raise CobolSyntaxError(self.select.pos, f"key {name} is not in the record of "
+                                       f"{self.name}", name, "a key must be a field of the FD")
+            self.key_items.append((item.offset, item.size))
+            self.keys.append(KeySpec(item.offset, item.size, duplicates=dups))
+
+    @property
+    def area(self) -> bytearray:
+        return self.instance.slots[self.slot]
+
+    def path(self) -> str:
+        value = None
+        if self.assign_reader is not None:
+            value = bytes(self.assign_reader()).decode("latin-1").strip()
+        return resolve_assign(self.select, self.instance.run_unit, value)
+
+    # ------------------------------------------------------------------ operations
+    def open(self, mode: str) -> Status:
+        if self.mode:
+            return S.ALREADY_OPEN
+        path = self.path()
+        self.at_eof = False
+        self.last_read_pos = None
+        if self.organization == "INDEXED":
+            try:
+                from fakees.isam import IndexedFile  # type: ignore[attr-defined]
+            except ImportError:
+                return S.IO_ERROR
+            handle, status = IndexedFile.open(
+                path, mode, record_size=self.record_size, keys=self.keys,
+                min_size=None if self.min_size == self.record_size else self.min_size,
+                lock_mode=self.select.lock_mode or None, access=self.access,
+                optional=self.select.optional)
+            if handle is None:
+                return status
+            self.handle = handle
+            self.mode = mode
+            return status
+        if self.organization == "LINE SEQUENTIAL" and mode == "I-O":
+            return S.MODE_NOT_PERMITTED
+        if self.organization == "RELATIVE":
+            return S.ATTRIBUTE_CONFLICT
+        flags = {"INPUT": "rb", "OUTPUT": "wb", "I-O": "r+b", "EXTEND": "ab"}[mode]
+        try:
+            if mode == "EXTEND" and not os.path.exists(path) and not self.select.optional:
+                return S.FILE_NOT_FOUND
+            self.handle = open(path, flags)  # noqa: SIM115 - lives until CLOSE
+        except FileNotFoundError:
+            if self.select.optional and mode == "INPUT":
+                self.handle = None
+                self.mode = mode
+                self.at_eof = True
+                return S.OPTIONAL_ABSENT
+            return S.FILE_NOT_FOUND
+        except PermissionError:
+            return S.MODE_NOT_PERMITTED
+        except IsADirectoryError:
+            return S.ATTRIBUTE_CONFLICT
+        self.mode = mode
+        return S.SUCCESS
+
+    def close(self) -> Status:
+        if not self.mode:
+            return S.NOT_OPEN
+        status = S.SUCCESS
+        if self.organization == "INDEXED":
+            status = self.handle.close()
+        elif self.handle is not None:
+            self.handle.close()
+        self.handle = None
+        self.mode = ""
+        return status
+
+    def close_quietly(self) -> None:
+        if self.mode:
+            try:
+                self.close()
+            except OSError:
+                self.mode = ""
+
+    def read(self, next_record: bool, previous: bool, key_offset: int | None,
+             lock: str) -> Status:
+        if not self.mode:
+            return S.NOT_OPEN if self.organization != "INDEXED" else S.READ_NOT_ALLOWED
+        if self.mode not in ("INPUT", "I-O"):
+            return S.READ_NOT_ALLOWED
+        if self.organization == "INDEXED":
+            lock_arg = {"LOCK": True, "NO LOCK": False}.get(lock)
+            kwargs = {} if lock_arg is None else {"lock": lock_arg}
+            if previous:
+                status, rec = self.handle.read_previous(**kwargs)
+            elif next_record or self.access == "SEQUENTIAL":
+                status, rec = self.handle.read_next(**kwargs)
+            else:
+                number = self._key_number(key_offset)
+                off, size = self.key_items[number]
+                status, rec = self.handle.read(number, bytes(self.area[off:off + size]),
+                                               **kwargs)
+            if rec is not None and status.code[0] == "0":
+                self.area[:] = fit_alnum(bytes(rec), self.record_size)
+            return status
+        if self.at_eof:
+            return S.NO_NEXT_RECORD if self.handle is not None else S.AT_END
+        if self.organization == "LINE SEQUENTIAL":
+            line = self.handle.readline()
+            if not line:
+                self.at_eof = True
+                return S.AT_END
+            line = line.rstrip(b"\n").rstrip(b"\r")
+            self.area[:] = fit_alnum(line, self.record_size)
+            return S.SUCCESS
+        pos = self.handle.tell()
+        data = self.handle.read(self.record_size)
+        if not data:
+            self.at_eof = True
+            return S.AT_END
+        self.last_read_pos = pos
+        self.area[:] = fit_alnum(data, self.record_size)
+        return S.SUCCESS if len(data) == self.record_size else Status("04")
+
+    def _key_number(self, key_offset: int | None) -> int:
+        if key_offset is None:
+            return 0
+        for k, (off, _) in enumerate(self.key_items):
+            if off == key_offset:
+                return k
+        return 0
+
+    def write(self, size: int) -> Status:
+        if self.mode not in ("OUTPUT", "EXTEND", "I-O") or (
+                self.organization != "INDEXED" and self.mode == "I-O"):
+            return S.WRITE_NOT_ALLOWED
+        data = bytes(self.area[:size])
+        if self.organization == "INDEXED":
+            return self.handle.write(data)
+        if self.organization == "LINE SEQUENTIAL":
+            self.handle.write(data.rstrip(b" ") + b"\n")
+        else:
+            self.handle.write(bytes(self.area[:self.record_size]))
+        return S.SUCCESS
+
+    def rewrite(self, size: int) -> Status:
+        if self.mode != "I-O":
+            return S.UPDATE_NOT_ALLOWED
+        if self.organization == "INDEXED":
+            return self.handle.rewrite(bytes(self.area[:size]))
+        if self.last_read_pos is None:
+            return S.NO_CURRENT_RECORD
+        end = self.handle.tell()
+        self.handle.seek(self.last_read_pos)
+        self.handle.write(bytes(self.area[:self.record_size]))
+        self.handle.seek(end)
+        self.last_read_pos = None
+        return S.SUCCESS
+
+    def delete(self) -> Status:
+        if self.mode != "I-O":
+            return S.UPDATE_NOT_ALLOWED
+        if self.organization != "INDEXED":
+            return S.UPDATE_NOT_ALLOWED
+        off, size = self.key_items[0]
+        return self.handle.delete(bytes(self.area[off:off + size]))
+
+    def start(self, op: str, key_offset: int | None, key_size: int | None) -> Status:
+        if self.organization != "INDEXED":
+            return S.READ_NOT_ALLOWED
+        if self.mode not in ("INPUT", "I-O"):
+            return S.READ_NOT_ALLOWED
+        number = self._key_number(key_offset)
+        off, size = self.key_items[number]
+        size = key_size if key_size is not None else size
+        return self.handle.start(number, bytes(self.area[off:off + size]), op)
+
+    def unlock(self) -> Status:
+        if self.organization == "INDEXED" and self.mode:
+            return self.handle.unlock()
+        return S.SUCCESS
+
+
+def make_files(instance: ProgramInstance) -> dict[str, FileHandle]:
+    return {sel.name: FileHandle(instance, sel) for sel in instance.prog.selects}
+
+
+# ------------------------------------------------------------------ statements
+def _file(compiler: Compiler, name: str) -> FileHandle:
+    handle = compiler.inst.files.get(name)
+    if handle is None:
+        raise compiler.error(compiler.current_pos, f"file {name} is not declared",
+                             "add a SELECT in FILE-CONTROL")
+    return handle
+
+
+def _bind_status(compiler: Compiler, handle: FileHandle) -> None:
+    if handle.status_writer is not None or handle.select.status is None:
+        return
+    acc = compiler.access(A.Ref(handle.select.status, handle.select.pos))
+    handle.status_writer = acc.write
+    if not handle.select.external and not handle.select.assign_literal:
+        items = compiler.layout.names.get(handle.select.assign)
+        if items:
+            handle.assign_reader = compiler.access(A.Ref(handle.select.assign,
+                                                         handle.select.pos)).read
+
+
+def _dispatch(compiler: Compiler, handle: FileHandle, handlers: A.FileHandlers | None,
+              condition: str) -> Callable[[Status], None]:
+    """Status -> FILE STATUS item, AT END/INVALID KEY phrases, or a run-time error."""
+    _bind_status(compiler, handle)
+    on_exc = compiler.block(handlers.exception) if handlers and handlers.exception is not None \
+        else None
+    on_ok = compiler.block(handlers.not_exception) if handlers and \
+        handlers.not_exception is not None else None
+    has_status = handle.select.status is not None
+    program = compiler.prog.program_id
+    name = handle.name
+
+    def after(status: Status) -> None:
+        writer = handle.status_writer
+        if writer is not None:
+            writer(status.raw)
+        code = status.code
+        if code[0] == "0":
+            if on_ok is not None:
+                on_ok()
+            return
+        if on_exc is not None and code[0] == condition:
+            on_exc()
+            return
+        if has_status:
+            return
+        rts = int(code[2:]) if code.startswith("9/") else RTS_FOR_STATUS.get(code, 30)
+        raise CobolRuntimeError(rts, f"file '{handle.path()}' ({name}) status {code}: "
+                                     f"{status.meaning}", program)
+
+    return after
+
+
+def build_open(compiler: Compiler, stmt: A.Open) -> Callable[[], None]:
+    ops = []
+    for mode, name in stmt.files:
+        handle = _file(compiler, name)
+        ops.append((handle, mode, _dispatch(compiler, handle, None, "")))
+    ops_t = tuple(ops)
+
+    def open_files() -> None:
+        for handle, mode, after in ops_t:
+            after(handle.open(mode))
+
+    return open_files
+
+
+def build_close(compiler: Compiler, stmt: A.Close) -> Callable[[], None]:
+    ops = []
+    for name in stmt.files:
+        handle = _file(compiler, name)
+        ops.append((handle, _dispatch(compiler, handle, None, "")))
+    ops_t = tuple(ops)
+
+    def close_files() -> None:
+        for handle, after in ops_t:
+            after(handle.close())
+
+    return close_files
+
+
+def build_read(compiler: Compiler, stmt: A.Read) -> Callable[[], None]:
+    handle = _file(compiler, stmt.file)
+    keyed = handle.organization == "INDEXED" and not stmt.next and not stmt.previous and \
+        handle.access != "SEQUENTIAL"
+    after = _dispatch(compiler, handle, stmt.handlers, "2" if keyed else "1")
+    key_offset = compiler.lookup(stmt.key).offset if stmt.key is not None else None
+    into = None
+    if stmt.into is not None:
+        record = compiler.layout.file_items[handle.name][0]
+        into = compiler.mover(A.Ref(record.name, stmt.into.pos), stmt.into)
+    next_record, previous, lock = stmt.next, stmt.previous, stmt.lock
+
+    def read() -> None:
+        status = handle.read(next_record, previous, key_offset, lock)
+        if into is not None and status.code[0] == "0":
+            into()
+        after(status)
+
+    return read
+
+
+def _record_file(compiler: Compiler, ref: A.Ref) -> tuple[FileHandle, int]:
+    item = compiler.lookup(ref)
+    for name, slot in compiler.layout.file_records.items():
+        if item.record == slot:
+            return _file(compiler, name), item.size
+    raise compiler.error(ref.pos, f"{ref.name} is not a record of a file",
+                         "WRITE and REWRITE name an 01 record of an FD")
+
+
+def build_write(compiler: Compiler, stmt: A.Write) -> Callable[[], None]:
+    handle, size = _record_file(compiler, stmt.record)
+    after = _dispatch(compiler, handle, stmt.handlers, "2")
+    source = compiler.mover(stmt.source, stmt.record) if stmt.source is not None else None
+
+    def write() -> None:
+        if source is not None:
+            source()
+        after(handle.write(size))
+
+    return write
+
+
+def build_rewrite(compiler: Compiler, stmt: A.Rewrite) -> Callable[[], None]:
+    handle, size = _record_file(compiler, stmt.record)
+    after = _dispatch(compiler, handle, stmt.handlers, "2")
+    source = compiler.mover(stmt.source, stmt.record) if stmt.source is not None else None
+
+    def rewrite() -> None:
+        if source is not None:
+            source()
+        after(handle.rewrite(size))
+
+    return rewrite
+
+
+def build_delete(compiler: Compiler, stmt: A.Delete) -> Callable[[], None]:
+    handle = _file(compiler, stmt.file)
+    after = _dispatch(compiler, handle, stmt.handlers, "2")
+    return lambda: after(handle.delete())
+
+
+def build_start(compiler: Compiler, stmt: A.Start) -> Callable[[], None]:
+    handle = _file(compiler, stmt.file)
+    after = _dispatch(compiler, handle, stmt.handlers, "2")
+    key_offset = key_size = None
+    if stmt.key is not None:
+        item = compiler.lookup(stmt.key)
+        key_offset, key_size = item.offset, item.size
+    op = stmt.op
+    return lambda: after(handle.start(op, key_offset, key_size))
+
+
+def build_unlock(compiler: Compiler, stmt: A.Unlock) -> Callable[[], None]:
+    handle = _file(compiler, stmt.file)
+    after = _dispatch(compiler, handle, None, "")
+    return lambda: after(handle.unlock())

@@ -1,0 +1,234 @@
+"""Intrinsic functions and the clock (ACCEPT FROM DATE/TIME/DAY, CURRENT-DATE).
+
+Each function is built once at load time from its compiled arguments:
+``("num", fn)`` returns a number, ``("alnum", fn)`` bytes, ``("word", fn)``
+the keyword of TRIM's LEADING/TRAILING.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import time
+from collections.abc import Callable
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from typing import Any
+
+from fakees.cobol.errors import CobolSyntaxError, Position
+
+Arg = tuple[str, Callable[[], Any]]
+
+ALNUM_FUNCTIONS = frozenset({
+    "UPPER-CASE", "LOWER-CASE", "TRIM", "REVERSE", "CURRENT-DATE", "CHAR", "CONCATENATE",
+    "WHEN-COMPILED",
+})
+NUM_FUNCTIONS = frozenset({
+    "LENGTH", "MOD", "REM", "ABS", "NUMVAL", "NUMVAL-C", "INTEGER", "INTEGER-PART", "MAX", "MIN",
+    "SUM", "ORD", "SQRT", "INTEGER-OF-DATE", "DATE-OF-INTEGER", "RANDOM", "SIGN", "FACTORIAL",
+    "MEAN", "ORD-MAX", "ORD-MIN", "DAY-OF-INTEGER", "INTEGER-OF-DAY", "BYTE-LENGTH",
+})
+
+
+def result_kind(name: str, pos: Position) -> str:
+    if name in ALNUM_FUNCTIONS:
+        return "alnum"
+    if name in NUM_FUNCTIONS:
+        return "num"
+    raise CobolSyntaxError(pos, f"FUNCTION {name} is not supported by fakees", name,
+                           "see README 'COBOL' for the intrinsic functions fakees knows")
+
+
+def number_text(value: Any) -> str:
+    """A numeric function result as DISPLAY shows it (no exponent, no trailing zeros)."""
+    if isinstance(value, int):
+        return str(value)
+    text = format(value.normalize(), "f") if value else "0"
+    return text
+
+
+def _decimal(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(value)
+
+
+def numval(data: bytes) -> Any:
+    text = bytes(data).decode("latin-1").strip().replace(",", "")
+    negative = False
+    for mark in ("CR", "DB", "-", "+"):
+        if text.endswith(mark):
+            negative = mark != "+"
+            text = text[: -len(mark)].strip()
+            break
+    if text.startswith(("-", "+")):
+        negative = text[0] == "-"
+        text = text[1:].strip()
+    text = text.lstrip("$").strip()
+    try:
+        value = Decimal(text) if text else Decimal(0)
+    except InvalidOperation:
+        return 0
+    value = -value if negative else value
+    return int(value) if value == value.to_integral_value() and "." not in text else value
+
+
+def clock_value(source: str, now: datetime.datetime | None = None) -> bytes:
+    now = now or datetime.datetime.now()
+    if source == "DATE":
+        return now.strftime("%y%m%d").encode()
+    if source == "DATE YYYYMMDD":
+        return now.strftime("%Y%m%d").encode()
+    if source == "TIME":
+        return (now.strftime("%H%M%S") + f"{now.microsecond // 10000:02d}").encode()
+    if source == "DAY":
+        return now.strftime("%y%j").encode()
+    if source == "DAY YYYYDDD":
+        return now.strftime("%Y%j").encode()
+    if source == "DAY-OF-WEEK":
+        return str(now.isoweekday()).encode()
+    raise ValueError(source)
+
+
+def current_date() -> bytes:
+    now = datetime.datetime.now()
+    offset = -time.timezone if not time.localtime().tm_isdst else -time.altzone
+    sign = "+" if offset >= 0 else "-"
+    offset = abs(offset) // 60
+    return (now.strftime("%Y%m%d%H%M%S") + f"{now.microsecond // 10000:02d}"
+            + f"{sign}{offset // 60:02d}{offset % 60:02d}").encode()
+
+
+def _trim(args: list[Arg]) -> Callable[[], bytes]:
+    get = args[0][1]
+    mode = args[1][1]() if len(args) > 1 and args[1][0] == "word" else ""
+    if mode == "LEADING":
+        return lambda: bytes(get()).lstrip(b" ")
+    if mode == "TRAILING":
+        return lambda: bytes(get()).rstrip(b" ")
+    return lambda: bytes(get()).strip(b" ")
+
+
+def build(name: str, args: list[Arg], pos: Position,
+          sizes: list[int | None]) -> Callable[[], Any]:
+    """Compile FUNCTION name(args) into a callable."""
+    fns = [fn for _, fn in args]
+
+    def need(count: int) -> None:
+        if len(args) < count:
+            raise CobolSyntaxError(pos, f"FUNCTION {name} needs {count} argument(s)", name)
+
+    def first() -> Callable[[], Any]:
+        need(1)
+        return fns[0]
+
+    if name == "UPPER-CASE":
+        a = first()
+        return lambda: bytes(a()).upper()
+    if name == "LOWER-CASE":
+        a = first()
+        return lambda: bytes(a()).lower()
+    if name == "REVERSE":
+        a = first()
+        return lambda: bytes(a())[::-1]
+    if name == "TRIM":
+        need(1)
+        return _trim(args)
+    if name == "CURRENT-DATE":
+        return current_date
+    if name == "WHEN-COMPILED":
+        stamp = current_date()
+        return lambda: stamp
+    if name == "CONCATENATE":
+        return lambda: b"".join(bytes(f()) for f in fns)
+    if name == "CHAR":
+        a = first()
+        return lambda: bytes([(int(a()) - 1) % 256])
+    if name in ("LENGTH", "BYTE-LENGTH"):
+        need(1)
+        size = sizes[0] if sizes else None
+        if size is not None:
+            return lambda: size
+        a = fns[0]
+        return lambda: len(a()) if not isinstance(a(), int | Decimal) else len(number_text(a()))
+    if name == "ORD":
+        a = first()
+        return lambda: bytes(a())[0] + 1
+    if name in ("NUMVAL", "NUMVAL-C"):
+        a = first()
+        return lambda: numval(a())
+    if name == "ABS":
+        a = first()
+        return lambda: abs(a())
+    if name == "SIGN":
+        a = first()
+        return lambda: (a() > 0) - (a() < 0)
+    if name == "INTEGER":
+        a = first()
+        return lambda: int(_decimal(a()).to_integral_value(rounding=ROUND_FLOOR))
+    if name == "INTEGER-PART":
+        a = first()
+        return lambda: int(a())
+    if name in ("MOD", "REM"):
+        need(2)
+        a, b = fns[0], fns[1]
+        if name == "MOD":
+            def mod() -> Any:
+                x, y = a(), b()
+                q = (_decimal(x) / _decimal(y)).to_integral_value(rounding=ROUND_FLOOR)
+                r = x - y * int(q)
+                return r
+            return mod
+
+        def rem() -> Any:
+            x, y = a(), b()
+            return x - y * int(_decimal(x) / _decimal(y))
+        return rem
+    if name in ("MAX", "MIN"):
+        need(1)
+        pick = max if name == "MAX" else min
+        return lambda: pick(f() for f in fns)
+    if name in ("ORD-MAX", "ORD-MIN"):
+        need(1)
+        pick = max if name == "ORD-MAX" else min
+
+        def ordinal() -> int:
+            values = [f() for f in fns]
+            return values.index(pick(values)) + 1
+        return ordinal
+    if name == "SUM":
+        return lambda: sum(f() for f in fns)
+    if name == "MEAN":
+        need(1)
+        return lambda: _decimal(sum(f() for f in fns)) / len(fns)
+    if name == "SQRT":
+        a = first()
+        return lambda: _decimal(a()).sqrt()
+    if name == "FACTORIAL":
+        a = first()
+        return lambda: math.factorial(int(a()))
+    if name == "RANDOM":
+        import random
+
+        rng = random.Random(int(fns[0]()) if fns else None)
+        return lambda: Decimal(str(rng.random()))
+    if name in ("INTEGER-OF-DATE", "INTEGER-OF-DAY"):
+        a = first()
+        base = datetime.date(1600, 12, 31).toordinal()
+
+        def integer_of_date() -> int:
+            n = int(a())
+            if name == "INTEGER-OF-DATE":
+                day = datetime.date(n // 10000, n // 100 % 100, n % 100)
+            else:
+                day = datetime.date(n // 1000, 1, 1) + datetime.timedelta(days=n % 1000 - 1)
+            return day.toordinal() - base
+        return integer_of_date
+    if name in ("DATE-OF-INTEGER", "DAY-OF-INTEGER"):
+        a = first()
+        base = datetime.date(1600, 12, 31).toordinal()
+
+        def date_of_integer() -> int:
+            day = datetime.date.fromordinal(base + int(a()))
+            if name == "DATE-OF-INTEGER":
+                return day.year * 10000 + day.month * 100 + day.day
+            return day.year * 1000 + day.timetuple().tm_yday
+        return date_of_integer
+    raise CobolSyntaxError(pos, f"FUNCTION {name} is not supported by fakees", name)

@@ -1,0 +1,220 @@
+"""Program instances and the run unit: storage, PERFORM ranges, CALL, STOP RUN.
+
+A :class:`ProgramInstance` owns its WORKING-STORAGE and open files; both
+persist across calls until the program is cancelled, as in the product. The
+:class:`RunUnit` holds the instances loaded by CALL and the console streams.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import decimal
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, BinaryIO
+
+from fakees.cobol import ast as A
+from fakees.cobol.compiler import (
+    Compiler,
+    ExitProgramSignal,
+    GoToSignal,
+    PerformReturn,
+)
+from fakees.cobol.errors import CobolRuntimeError, StopRun
+from fakees.cobol.layout import Layout, build_layout
+
+COBOL_CONTEXT = decimal.Context(prec=64, rounding=decimal.ROUND_DOWN,
+                                traps=[decimal.InvalidOperation, decimal.DivisionByZero])
+
+
+class RunUnit:
+    """What one process (or one SEP) shares between the programs it calls."""
+
+    def __init__(self, stdout: BinaryIO | None = None, stderr: BinaryIO | None = None,
+                 stdin: BinaryIO | None = None, cwd: str | None = None) -> None:
+        self.stdout = stdout or sys.stdout.buffer
+        self.stderr = stderr or sys.stderr.buffer
+        self.stdin = stdin or sys.stdin.buffer
+        self.cwd = cwd
+        self.programs: dict[str, ProgramInstance] = {}
+        self.search_dirs: list[str] = []
+
+    def write_display(self, data: bytes, to_err: bool) -> None:
+        stream = self.stderr if to_err else self.stdout
+        stream.write(data)
+        if to_err:
+            stream.flush()
+
+    def flush(self) -> None:
+        for stream in (self.stdout, self.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                continue
+
+    def read_line(self) -> bytes:
+        self.flush()
+        line = self.stdin.readline()
+        return line.rstrip(b"\r\n")
+
+    def environment(self, name: str) -> bytes:
+        return os.environ.get(name, "").encode("latin-1", errors="replace")
+
+    def path(self, name: str) -> str:
+        if self.cwd and not os.path.isabs(name):
+            return os.path.join(self.cwd, name)
+        return name
+
+    def find_program(self, name: str) -> ProgramInstance | None:
+        """A COBOL program by name: loaded already, or a .gnt/.cbl on COBPATH or the cwd."""
+        key = name.upper()
+        if key in self.programs:
+            return self.programs[key]
+        from fakees.cobol.gnt import load_any
+
+        dirs = [*self.search_dirs,
+                *[d for d in os.environ.get("COBPATH", "").split(":") if d],
+                self.cwd or "."]
+        for directory in dirs:
+            for candidate in (name, name.lower(), name.upper()):
+                for suffix in (".gnt", ".cbl", ".cob", ".CBL"):
+                    path = os.path.join(directory, candidate + suffix)
+                    if os.path.isfile(path):
+                        prog = load_any(path)
+                        instance = ProgramInstance(prog, self)
+                        self.programs[key] = instance
+                        return instance
+        return None
+
+    def cancel(self, name: str) -> None:
+        instance = self.programs.pop(name.upper(), None)
+        if instance is not None:
+            instance.close_files()
+
+
+class ProgramInstance:
+    """One loaded program with its storage, compiled paragraphs and files."""
+
+    def __init__(self, prog: A.Program, run_unit: RunUnit | None = None) -> None:
+        self.prog = prog
+        self.name = prog.program_id
+        self.run_unit = run_unit or RunUnit()
+        self.layout: Layout = build_layout(prog)
+        self.slots: list[Any] = [bytearray(r.initial) if r.section != "LINKAGE" else None
+                                 for r in self.layout.records]
+        self.linkage_slots = self._using_slots()
+        self.files: dict[str, Any] = {}
+        from fakees.cobol.fileio import make_files
+
+        self.files = make_files(self)
+        compiler = Compiler(prog, self.layout, self)
+        self.paragraphs = compiler.compile_program()
+        self.ends: list[int] = []  # last paragraph of each active out-of-line PERFORM
+        self.run_unit.programs.setdefault(self.name.upper(), self)
+        self.active = False
+
+    def _using_slots(self) -> list[tuple[int, int]]:
+        """(record slot, size) of each PROCEDURE DIVISION USING item, in order."""
+        out = []
+        for using in self.prog.using:
+            items = self.layout.names.get(using.name, [])
+            item = next((i for i in items if i.section == "LINKAGE" and i.level == 1), None)
+            if item is None:
+                from fakees.cobol.errors import CobolSyntaxError, Position
+
+                raise CobolSyntaxError(Position(self.prog.source, 0, 0),
+                                       f"USING item {using.name} is not an 01/77 LINKAGE item",
+                                       using.name, "declare it in the LINKAGE SECTION")
+            out.append((item.record, item.size))
+        return out
+
+    # ---------------------------------------------------------------- execution
+    def run_range(self, first: int, last: int) -> None:
+        paragraphs = self.paragraphs
+        ends = self.ends
+        ends.append(last)
+        count = len(paragraphs)
+        k = first
+        try:
+            while True:
+                try:
+                    paragraphs[k]()
+                except GoToSignal as jump:
+                    k = jump.index
+                    if not jump.finished:
+                        continue
+                except PerformReturn as back:
+                    if back.index != last:
+                        raise
+                    return
+                if k == last:
+                    return
+                if k in ends[:-1]:
+                    raise PerformReturn(k)
+                k += 1
+                if k >= count:
+                    raise ExitProgramSignal
+        finally:
+            ends.pop()
+
+    def call(self, args: Sequence[Any] = ()) -> int:
+        """Run the procedure division once with ``args`` bound to the USING items."""
+        if self.active:
+            raise CobolRuntimeError(181, "recursive CALL of an active program", self.name)
+        previous = decimal.getcontext()
+        decimal.setcontext(COBOL_CONTEXT)
+        self.active = True
+        try:
+            for k, (slot, size) in enumerate(self.linkage_slots):
+                if k < len(args) and args[k] is not None:
+                    buf = args[k]
+                    view = buf if isinstance(buf, memoryview) else memoryview(buf)
+                    if len(view) < size:
+                        raise CobolRuntimeError(
+                            114, f"argument {k + 1} has {len(view)} bytes, "
+                                 f"LINKAGE item needs {size}", self.name)
+                    self.slots[slot] = view
+                else:
+                    self.slots[slot] = memoryview(bytearray(b" " * size))
+            for k, record in enumerate(self.layout.records):
+                if record.section == "LINKAGE" and self.slots[k] is None:
+                    self.slots[k] = memoryview(bytearray(b" " * record.size))
+            if self.paragraphs:
+                with contextlib.suppress(ExitProgramSignal):
+                    self.run_range(0, len(self.paragraphs) - 1)
+            return self.return_code()
+        except CobolRuntimeError as exc:
+            exc.program = exc.program or self.name
+            raise
+        finally:
+            self.active = False
+            decimal.setcontext(previous)
+
+    def return_code(self) -> int:
+        item = self.layout.names["RETURN-CODE"][0]
+        raw = self.slots[item.record][item.offset:item.offset + 4]
+        return int.from_bytes(raw, "little", signed=True)
+
+    def set_return_code(self, value: int) -> None:
+        item = self.layout.names["RETURN-CODE"][0]
+        self.slots[item.record][item.offset:item.offset + 4] = (
+            (value & 0xFFFFFFFF).to_bytes(4, "little"))
+
+    def close_files(self) -> None:
+        for handle in self.files.values():
+            handle.close_quietly()
+
+
+def run_main(instance: ProgramInstance, args: Sequence[Any] = ()) -> int:
+    """Run a main program: STOP RUN's code or RETURN-CODE; files closed at the end."""
+    run_unit = instance.run_unit
+    try:
+        code = instance.call(args)
+    except StopRun as stop:
+        code = stop.code
+    finally:
+        for program in list(run_unit.programs.values()):
+            program.close_files()
+        run_unit.flush()
+    return code
