@@ -161,7 +161,8 @@ class Connection:
         if self.state is State.CLOSED:
             if self._buffer:
                 raise RemoteProtocolError(
-                    ErrorCode.UNEXPECTED_MESSAGE, f"{self.buffered} bytes after the connection ended"
+                    ErrorCode.UNEXPECTED_MESSAGE,
+                    f"{self.buffered} bytes after the connection ended",
                 )
             return ConnectionClosed() if self._eof else NEED_DATA
         if self._header is None and len(self._buffer) >= wire.HEADER_SIZE:
@@ -269,8 +270,10 @@ class Connection:
 
     def _negotiate(self, hello: Hello, error: type[Exception]) -> None:
         low, high = wire.PROTOCOL_VERSIONS
-        if hello.min_version > hello.max_version or hello.max_version < low or (
-            hello.min_version > high
+        if (
+            hello.min_version > hello.max_version
+            or hello.max_version < low
+            or (hello.min_version > high)
         ):
             raise error(
                 ErrorCode.VERSION_UNSUPPORTED,
@@ -282,7 +285,8 @@ class Connection:
         name = type(event).__name__
         if not self._pending:
             raise error(
-                ErrorCode.UNEXPECTED_MESSAGE, f"{name} {event.call_id} but no call is pending",
+                ErrorCode.UNEXPECTED_MESSAGE,
+                f"{name} {event.call_id} but no call is pending",
                 event.call_id,
             )
         oldest = self._pending[0]

@@ -13,8 +13,10 @@ from typing import Any
 from fakees.binp import events as ev
 from fakees.binp.events import ArgType, Argument, Direction
 
-EVENT_TYPES = {cls.__name__: cls for cls in (ev.Hello, ev.Welcome, ev.Call, ev.Reply, ev.Error,
-                                             ev.Ping, ev.Pong)}
+EVENT_TYPES = {
+    cls.__name__: cls
+    for cls in (ev.Hello, ev.Welcome, ev.Call, ev.Reply, ev.Error, ev.Ping, ev.Pong)
+}
 
 
 def value_to_json(arg_type: ArgType, value: Any) -> Any:

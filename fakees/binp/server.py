@@ -393,9 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.echo:
         services["echo"] = EchoDispatcher()
     if args.counter:
-        services[args.counter] = CounterDispatcher(
-            args.program, args.hostname, args.counter_file
-        )
+        services[args.counter] = CounterDispatcher(args.program, args.hostname, args.counter_file)
     if not services:
         print("fakees.binp.server: give --echo and/or --counter SERVICE", file=sys.stderr)
         return 2
