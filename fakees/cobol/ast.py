@@ -245,7 +245,7 @@ class UnstringInto:
 
 @dataclass
 class Unstring(Stmt):
-    source: Ref
+    source: Expr
     delimiters: list[tuple[Expr, bool]]  # (delimiter, ALL)
     targets: list[UnstringInto]
     pointer: Ref | None = None

@@ -50,8 +50,11 @@ def _decimal(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(value)
 
 
-def numval(data: bytes) -> Any:
-    text = bytes(data).decode("latin-1").strip().replace(",", "")
+def numval(data: bytes, currency: bool = False) -> Any:
+    """NUMVAL (and NUMVAL-C with ``currency``): invalid text gives 0, as in GnuCOBOL."""
+    text = bytes(data).decode("latin-1").strip()
+    if currency:
+        text = text.replace(",", "")
     negative = False
     for mark in ("CR", "DB", "-", "+"):
         if text.endswith(mark):
@@ -61,7 +64,8 @@ def numval(data: bytes) -> Any:
     if text.startswith(("-", "+")):
         negative = text[0] == "-"
         text = text[1:].strip()
-    text = text.lstrip("$").strip()
+    if currency:
+        text = text.lstrip("$").strip()
     try:
         value = Decimal(text) if text else Decimal(0)
     except InvalidOperation:
@@ -153,7 +157,8 @@ def build(name: str, args: list[Arg], pos: Position,
         return lambda: bytes(a())[0] + 1
     if name in ("NUMVAL", "NUMVAL-C"):
         a = first()
-        return lambda: numval(a())
+        currency = name == "NUMVAL-C"
+        return lambda: numval(a(), currency)
     if name == "ABS":
         a = first()
         return lambda: abs(a())

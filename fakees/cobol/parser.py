@@ -1058,7 +1058,7 @@ class Parser:
                 on = body
 
     def st_unstring(self) -> A.Stmt:
-        source = self.ref()
+        source = self.operand()
         delims: list[tuple[A.Expr, bool]] = []
         if self.accept("DELIMITED"):
             self.accept("BY")
@@ -1120,7 +1120,8 @@ class Parser:
                 phrase.replacement = self.operand()
             phrase.before, phrase.after = self.before_after()
             phrases.append(phrase)
-            if kind == "CHARACTERS" or not self.is_operand_start() or self.at("ALL"):
+            if kind == "CHARACTERS" or not self.is_operand_start() or self.at("ALL") or (
+                    self.peek(1).upper == "FOR"):
                 return phrases
 
     def before_after(self) -> tuple[A.Expr | None, A.Expr | None]:

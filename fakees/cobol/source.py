@@ -213,7 +213,7 @@ class Lexer:
                 return k
             self._emit(NUM, s[i:j], line, i)
             return j
-        if c in WORD_CHARS:
+        if c in WORD_CHARS and c != "-":
             j = i
             while j < len(s) and s[j] in WORD_CHARS:
                 j += 1
