@@ -78,8 +78,11 @@ def build_call(compiler: Compiler, stmt: A.Call) -> Callable[[], None]:
                     return
                 raise CobolRuntimeError(173, f"'{name}'", inst.name)
             code = fn(*[_c_arg(mode, v) for mode, v in values])
-            inst.set_return_code(code)
-        if returning is not None:
+            if returning is not None:
+                returning(code)
+            else:
+                inst.set_return_code(code)
+        if returning is not None and program is not None:
             returning(inst.return_code())
         if not_exception is not None:
             not_exception()

@@ -730,12 +730,12 @@ class Compiler:
                           else None)
         check = size_error is not None or not_size_error is not None
         plan = []
+        reads_old = not stmt.giving and verb != "COMPUTE"
         for acc, fn, rounded in stores:
             if acc.category not in (NUMERIC, INDEX, NUMERIC_EDITED):
                 raise self.error(None, f"'{acc.item.name}' is not numeric",
                                  "arithmetic results need a numeric receiving item")
-            old = (self.num_getter(acc) if acc.category != NUMERIC_EDITED
-                   else (lambda: 0))
+            old = self.num_getter(acc) if reads_old else _zero
             holder: list[Number] = [0]
             store = self.store_number(acc, lambda h=holder: h[0], False)
             plan.append((old, fn, rounded, acc.item, holder, store))
@@ -1305,6 +1305,10 @@ class Compiler:
 # ------------------------------------------------------------------ helpers
 def _noop() -> None:
     return None
+
+
+def _zero() -> int:
+    return 0
 
 
 def _raiser(exc_type: type[Exception]) -> Fn:

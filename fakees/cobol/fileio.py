@@ -163,8 +163,6 @@ class FileHandle:
 
     def read(self, next_record: bool, previous: bool, key_offset: int | None,
              lock: str) -> Status:
-        if not self.mode:
-            return S.NOT_OPEN if self.organization != "INDEXED" else S.READ_NOT_ALLOWED
         if self.mode not in ("INPUT", "I-O"):
             return S.READ_NOT_ALLOWED
         if self.organization == "INDEXED":

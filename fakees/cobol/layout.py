@@ -271,12 +271,10 @@ def _index_names(layout: Layout) -> None:
         for item in items:
             names.extend((ix, "S9(9)") for ix in item.indexed_by)
     for name, pic in names:
-        reg = Item(name, 1, slot, offset=offset, picture=parse_picture(pic), usage="COMP-5",
-                   category=NUMERIC, section="REGISTER")
-        reg.size = 4
-        if name not in ("RETURN-CODE", "TALLY"):
-            reg.usage = "INDEX"
-            reg.category = INDEX
+        # a 4-byte native binary, shown with its picture's digits (as GnuCOBOL does)
+        reg = Item(name, 1, slot, offset=offset, size=4, picture=parse_picture(pic),
+                   usage="INDEX", category=NUMERIC if name in ("RETURN-CODE", "TALLY")
+                   else INDEX, section="REGISTER")
         offset += 4
         layout.add_name(reg)
     register.size = offset

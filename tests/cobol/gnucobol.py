@@ -25,7 +25,7 @@ def _version() -> str:
 
 def build(source: Path, module: bool = False) -> Path:
     """cobc -x (or -m) a source into the cache; returns the executable or module."""
-    digest = hashlib.sha256(source.read_bytes() + _version().encode()
+    digest = hashlib.sha256(source.name.encode() + source.read_bytes() + _version().encode()
                             + (b"m" if module else b"x")).hexdigest()[:20]
     out_dir = CACHE / digest
     target = out_dir / (source.stem + (".so" if module else ""))
