@@ -410,7 +410,8 @@ class Compiler:
         if isinstance(expr, A.Ref | A.SpecialReg):
             ref = expr if isinstance(expr, A.Ref) else A.Ref(expr.name, Position("", 0, 0))
             acc = self.access(ref)
-            if acc.category in (NUMERIC, INDEX):
+            separate = acc.item.sign_separate and acc.item.scale == 0
+            if acc.category in (NUMERIC, INDEX) and not separate:
                 get = self.num_getter(acc)
                 item = acc.item
                 return lambda: format_display(item, get())

@@ -19,7 +19,9 @@ def run_fakees(source: Path, cwd: Path, env: dict[str, str] | None = None, stdin
     saved = {k: os.environ.get(k) for k in (env or {})}
     os.environ.update(env or {})
     try:
-        code = run_main(ProgramInstance(compile_source(str(source)), unit))
+        copy_dir = source.parent / "copy"
+        prog = compile_source(str(source), copy_dirs=(str(copy_dir),))
+        code = run_main(ProgramInstance(prog, unit))
     finally:
         for key, value in saved.items():
             if value is None:

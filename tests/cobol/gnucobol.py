@@ -35,8 +35,10 @@ def build(source: Path, module: bool = False) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix="build-", dir=CACHE))
     out = tmp / target.name
     mode = "-m" if module else "-x"
-    proc = subprocess.run(["cobc", mode, "-o", str(out), str(source)], capture_output=True,
-                          text=True, cwd=tmp)
+    copy_dir = source.parent / "copy"
+    includes = ["-I", str(copy_dir)] if copy_dir.is_dir() else []
+    proc = subprocess.run(["cobc", mode, *includes, "-o", str(out), str(source)],
+                          capture_output=True, text=True, cwd=tmp)
     if proc.returncode != 0:
         raise RuntimeError(f"cobc failed on {source}:\n{proc.stderr}")
     try:

@@ -1,0 +1,19 @@
+       IDENTIFICATION DIVISION.
+       PROGRAM-ID. C47CORR.
+      * MOVE CORRESPONDING and qualified names (OF / IN).
+       DATA DIVISION.
+       WORKING-STORAGE SECTION.
+       01 IN-REC.
+          05 CODE-A  PIC X(3) VALUE "ABC".
+          05 AMOUNT  PIC 9(3)V99 VALUE 12.34.
+          05 EXTRA   PIC X(2) VALUE "ZZ".
+       01 OUT-REC.
+          05 AMOUNT  PIC ZZ9.99.
+          05 FILLER  PIC X VALUE "|".
+          05 CODE-A  PIC X(5).
+       PROCEDURE DIVISION.
+           MOVE CORRESPONDING IN-REC TO OUT-REC
+           DISPLAY "[" OUT-REC "]"
+           MOVE 1 TO AMOUNT OF IN-REC
+           DISPLAY AMOUNT IN IN-REC " " AMOUNT OF OUT-REC
+           STOP RUN.
