@@ -12,6 +12,7 @@ from dataclasses import dataclass
 # Micro Focus RTS error numbers used by fakees (text as the product prints it).
 RTS_MESSAGES: dict[int, str] = {
     13: "File not found",
+    30: "Permanent error",
     14: "Too many files open simultaneously",
     37: "File access denied",
     39: "File not compatible",
@@ -20,6 +21,17 @@ RTS_MESSAGES: dict[int, str] = {
     65: "File locked",
     68: "Record locked",
     114: "Attempt to access item beyond bounds of memory",
+    121: "Record key sequence error",
+    122: "Duplicate record key",
+    123: "Record not found",
+    141: "File already open",
+    142: "File not open",
+    143: "REWRITE/DELETE in sequential mode not preceded by successful READ",
+    144: "Boundary violation",
+    146: "No current record defined for sequential read",
+    147: "Wrong open mode or access mode for READ/START",
+    148: "Wrong open mode or access mode for WRITE",
+    149: "Wrong open mode or access mode for REWRITE/DELETE",
     153: "Subscript out of range",
     157: "Not enough program memory: object file too large to load",
     161: "Illegal intermediate code",
@@ -83,21 +95,31 @@ def _source_line(pos: Position) -> str | None:
 class CobolRuntimeError(Exception):
     """A run-time system error with its Micro Focus error number, program and source line."""
 
-    def __init__(self, code: int, detail: str = "", program: str = "", line: int = 0) -> None:
+    def __init__(self, code: int, detail: str = "", program: str = "", line: int = 0,
+                 file: str = "", status: str = "") -> None:
         super().__init__(code, detail)
         self.code = code
         self.detail = detail
         self.program = program
         self.line = line
+        self.file = file  # the data file of an I/O error
+        self.status = status  # its file status, e.g. "9/065"
 
     def render(self) -> str:
+        """The product's layout: action error, file, error code line, number and text."""
+        if self.status:
+            action, name, code = "I/O", self.file, self.status
+        elif self.code == 173:
+            action, name, code = "Load", self.detail.strip("'") or self.program, str(self.code)
+        else:
+            action, name, code = "Execution", self.program, str(self.code)
         text = RTS_MESSAGES.get(self.code, "Run-time error")
-        where = f" ({self.program} line {self.line})" if self.line else ""
-        detail = f": {self.detail}" if self.detail else ""
+        detail = f" ({self.detail})" if self.detail and self.code != 173 else ""
+        where = f"\nin program {self.program}, line {self.line}" if self.line else ""
         return (
-            f"Execution error : file '{self.program}'\n"
-            f"error code: {self.code}, pc=0, call=1, seg=0\n"
-            f"{self.code}     {text}{detail}{where}"
+            f"{action} error : file '{name}'\n"
+            f"error code: {code}, pc=0, call=1, seg=0\n"
+            f"{self.code:03d}     {text}{detail}{where}"
         )
 
     def __str__(self) -> str:

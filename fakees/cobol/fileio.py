@@ -310,8 +310,8 @@ def _dispatch(compiler: Compiler, handle: FileHandle, handlers: A.FileHandlers |
         if has_status:
             return
         rts = int(code[2:]) if code.startswith("9/") else RTS_FOR_STATUS.get(code, 30)
-        raise CobolRuntimeError(rts, f"file '{handle.path()}' ({name}) status {code}: "
-                                     f"{status.meaning}", program)
+        raise CobolRuntimeError(rts, f"{name}: {status.meaning}", program,
+                                file=handle.path(), status=code)
 
     return after
 

@@ -1,0 +1,80 @@
+"""cob and cobrun as the product's scripts run them: real processes from $COBDIR/bin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from fakees.cobdir import Cobdir
+
+REPO = Path(__file__).resolve().parents[2]
+COBOL = REPO / "cobol"
+
+
+def run(cobdir: Cobdir, cwd: Path, *argv: str, env: dict[str, str] | None = None,
+        ) -> subprocess.CompletedProcess[str]:
+    full = dict(os.environ, PATH=f"{cobdir.bin}:{os.environ['PATH']}", **(env or {}))
+    return subprocess.run([str(cobdir.bin / argv[0]), *argv[1:]], cwd=cwd, env=full,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cob_and_cobrun_the_project_counter(cobdir: Cobdir, tmp_path: Path) -> None:
+    env = {"dd_CNTFILE": "counter.dat"}
+    for name in ("cblcount", "initcnt"):
+        done = run(cobdir, tmp_path, "cob", "-u", str(COBOL / f"{name}.cbl"))
+        assert done.returncode == 0, done.stderr
+        assert (tmp_path / f"{name}.gnt").read_bytes().startswith(b"FAKEES-GNT 1\n")
+    done = run(cobdir, tmp_path, "cobrun", "initcnt", env=env)
+    assert done.returncode == 0 and "counter file created" in done.stdout
+    assert (tmp_path / "counter.dat").exists() and (tmp_path / "counter.dat.idx").exists()
+    # two separate processes call the service through the API: the count carries on
+    script = (
+        "import sys\n"
+        "from fakees.cobol import load_program\n"
+        "prog = load_program('cblcount.gnt')\n"
+        "for _ in range(3):\n"
+        "    args = [bytearray(20), bytearray(10), bytearray(20), bytearray(10)]\n"
+        "    assert prog.call(args) == 0\n"
+        "    print(args[3].decode(), args[1].decode().strip(), args[0][4:5].decode())\n"
+    )
+    seen = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, text=True,
+                              capture_output=True, env=dict(os.environ, **env), timeout=120)
+        assert done.returncode == 0, done.stderr
+        seen += done.stdout.split("\n")[:-1]
+    assert seen == [f"{n:010d} CBLCOUNT -" for n in range(6)]
+
+
+def test_cob_reports_errors_with_position_and_exit_code(cobdir: Cobdir, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.cbl"
+    bad.write_text("       IDENTIFICATION DIVISION.\n       PROGRAM-ID. BAD.\n"
+                   "       PROCEDURE DIVISION.\n           MOVE 1 TO NOWHERE.\n")
+    done = run(cobdir, tmp_path, "cob", "-u", "bad.cbl")
+    assert done.returncode != 0
+    assert done.stderr.startswith("bad.cbl:4:22: error: 'NOWHERE' is not defined")
+    assert not (tmp_path / "bad.gnt").exists()
+
+
+def test_cobrun_exit_code_and_output(cobdir: Cobdir, tmp_path: Path) -> None:
+    (tmp_path / "rc.cbl").write_text(
+        "       IDENTIFICATION DIVISION.\n       PROGRAM-ID. RC.\n"
+        "       PROCEDURE DIVISION.\n           DISPLAY \"hello\"\n"
+        "           MOVE 7 TO RETURN-CODE\n           STOP RUN.\n")
+    assert run(cobdir, tmp_path, "cob", "-u", "rc.cbl").returncode == 0
+    done = run(cobdir, tmp_path, "cobrun", "rc")
+    assert (done.returncode, done.stdout) == (7, "hello\n")
+
+
+def test_cobrun_rejects_foreign_and_missing_programs(cobdir: Cobdir, tmp_path: Path) -> None:
+    (tmp_path / "evil.gnt").write_bytes(b'FAKEES-GNT 1\n{"program":{"_t":"Popen"}}')
+    done = run(cobdir, tmp_path, "cobrun", "evil.gnt")
+    assert done.returncode != 0 and "unknown node type 'Popen'" in done.stderr
+    (tmp_path / "old.gnt").write_bytes(b"FAKEES-GNT 99\n{}")
+    done = run(cobdir, tmp_path, "cobrun", "old.gnt")
+    assert done.returncode != 0 and "format version 99" in done.stderr
+    done = run(cobdir, tmp_path, "cobrun", "NOPROG")
+    assert done.returncode != 0
+    assert "173     Called program file not found in drive/directory" in done.stderr

@@ -1,0 +1,142 @@
+"""Bad input: compile errors with file:line:col, run-time errors with Micro Focus numbers."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from fakees.cobol import CobolRuntimeError, CobolSyntaxError
+from fakees.cobol.gnt import compile_source
+from fakees.cobol.runtime import ProgramInstance, RunUnit, run_main
+
+HEAD = """       IDENTIFICATION DIVISION.
+       PROGRAM-ID. BAD.
+       DATA DIVISION.
+       WORKING-STORAGE SECTION.
+       01 T PIC X OCCURS 3.
+       01 I PIC 9 VALUE 4.
+       01 A PIC X(3) VALUE "ABC".
+       01 N REDEFINES A PIC 9(3).
+       PROCEDURE DIVISION.
+"""
+
+
+def source(tmp_path: Path, body: str, head: str = HEAD) -> Path:
+    path = tmp_path / "bad.cbl"
+    path.write_text(head + body)
+    return path
+
+
+def compile_error(tmp_path: Path, body: str, head: str = HEAD) -> CobolSyntaxError:
+    with pytest.raises(CobolSyntaxError) as info:
+        compile_source(str(source(tmp_path, body, head)))
+    return info.value
+
+
+def run_error(tmp_path: Path, body: str) -> CobolRuntimeError:
+    prog = compile_source(str(source(tmp_path, body)))
+    unit = RunUnit(stdout=io.BytesIO(), cwd=str(tmp_path))
+    with pytest.raises(CobolRuntimeError) as info:
+        run_main(ProgramInstance(prog, unit))
+    return info.value
+
+
+def test_undefined_name_has_line_column_text_and_hint(tmp_path: Path) -> None:
+    err = compile_error(tmp_path, "           MOVE A TO MISSING-ITEM.\n")
+    text = err.render()
+    assert text.startswith(f"{tmp_path / 'bad.cbl'}:10:22: error: 'MISSING-ITEM' is not defined")
+    assert "MOVE A TO MISSING-ITEM." in text and "^" in text and "hint:" in text
+
+
+def test_unknown_statement_is_named(tmp_path: Path) -> None:
+    err = compile_error(tmp_path, "           FROBNICATE A.\n")
+    assert (err.pos.line, err.pos.col) == (10, 12)
+    assert "FROBNICATE" in err.message
+
+
+def test_unsupported_statement_is_named(tmp_path: Path) -> None:
+    err = compile_error(tmp_path, "           SORT A.\n")
+    assert "statement SORT is not supported" in err.message
+
+
+def test_bad_picture(tmp_path: Path) -> None:
+    head = HEAD.replace("01 I PIC 9 VALUE 4.", "01 I PIC 9Q9.")
+    err = compile_error(tmp_path, "           STOP RUN.\n", head)
+    assert err.pos.line == 6 and "PICTURE" in err.message
+
+
+def test_unterminated_literal(tmp_path: Path) -> None:
+    err = compile_error(tmp_path, '           DISPLAY "open\n')
+    assert err.pos.line == 10 and "not terminated" in err.message
+
+
+def test_missing_copybook(tmp_path: Path) -> None:
+    err = compile_error(tmp_path, "           COPY NOSUCHBOOK.\n")
+    assert "copybook NOSUCHBOOK not found" in err.message
+
+
+def test_subscript_out_of_range_is_153(tmp_path: Path) -> None:
+    err = run_error(tmp_path, '           MOVE "X" TO T(I).\n')
+    assert err.code == 153 and err.line == 10 and err.program == "BAD"
+    assert "153     Subscript out of range" in err.render()
+
+
+def test_reference_modification_out_of_range_is_153(tmp_path: Path) -> None:
+    err = run_error(tmp_path, '           DISPLAY A(I:1).\n')
+    assert err.code == 153
+
+
+def test_non_numeric_data_in_arithmetic_is_163(tmp_path: Path) -> None:
+    err = run_error(tmp_path, "           ADD 1 TO N.\n")
+    assert err.code == 163 and err.line == 10
+    assert "Illegal character in numeric field" in err.render()
+
+
+def test_program_not_found_is_173(tmp_path: Path) -> None:
+    err = run_error(tmp_path, '           CALL "NOWHERE-PROGRAM".\n')
+    assert err.code == 173
+    assert err.render().startswith("Load error : file 'NOWHERE-PROGRAM'")
+
+
+def test_unhandled_file_error_is_an_io_error(tmp_path: Path) -> None:
+    head = HEAD.replace("       DATA DIVISION.\n", """       ENVIRONMENT DIVISION.
+       INPUT-OUTPUT SECTION.
+       FILE-CONTROL.
+           SELECT F ASSIGN TO EXTERNAL NOTMAPPED.
+       DATA DIVISION.
+       FILE SECTION.
+       FD F.
+       01 F-REC PIC X(4).
+""")
+    path = tmp_path / "bad.cbl"
+    path.write_text(head + "           OPEN INPUT F.\n")
+    unit = RunUnit(stdout=io.BytesIO(), cwd=str(tmp_path))
+    with pytest.raises(CobolRuntimeError) as info:
+        run_main(ProgramInstance(compile_source(str(path)), unit))
+    text = info.value.render()
+    assert text.startswith(f"I/O error : file '{tmp_path / 'NOTMAPPED'}'")
+    assert "error code: 35" in text and "013     File not found" in text
+
+
+def test_foreign_file_at_open_gives_a_status_not_a_traceback(tmp_path: Path) -> None:
+    head = HEAD.replace("       DATA DIVISION.\n", """       ENVIRONMENT DIVISION.
+       INPUT-OUTPUT SECTION.
+       FILE-CONTROL.
+           SELECT F ASSIGN TO "foreign.dat" ORGANIZATION INDEXED
+               RECORD KEY F-KEY FILE STATUS FS.
+       DATA DIVISION.
+       FILE SECTION.
+       FD F.
+       01 F-REC.
+          05 F-KEY PIC X(4).
+""").replace("01 I PIC 9 VALUE 4.", "01 I PIC 9 VALUE 4.\n       01 FS PIC XX.")
+    (tmp_path / "foreign.dat").write_bytes(b"this is not an indexed file" * 10)
+    (tmp_path / "bad.cbl").write_text(head + '           OPEN INPUT F\n'
+                                      '           DISPLAY "status " FS.\n')
+    out = io.BytesIO()
+    unit = RunUnit(stdout=out, cwd=str(tmp_path))
+    assert run_main(ProgramInstance(compile_source(str(tmp_path / "bad.cbl")), unit)) == 0
+    status = out.getvalue().decode("latin-1").strip()
+    assert status.startswith("status ") and status != "status 00"
