@@ -18,7 +18,7 @@ from typing import Any
 
 from fakees.region import wire
 from fakees.region.child import ENV_SEP_INDEX, ChildContext
-from fakees.region.services import ServiceError, load_providers, resolve
+from fakees.region.services import ServiceError, UnknownService, load_providers, resolve
 
 
 class Sep:
@@ -52,7 +52,13 @@ class Sep:
         try:
             handler = resolve(self.providers, str(message.get("service")),
                               str(message.get("operation")))
-            reply.update(ok=True, result=handler(list(message.get("args") or [])))
+            result = handler(list(message.get("args") or []))
+            if not isinstance(result, list):
+                raise ServiceError(f"service returned {type(result).__name__}, not a list of "
+                                   "OUT/INOUT values")
+            reply.update(ok=True, result=result)
+        except UnknownService as exc:
+            reply.update(ok=False, error=str(exc), unknown=True)
         except ServiceError as exc:
             reply.update(ok=False, error=str(exc))
         except Exception as exc:  # a broken service must not take the SEP down

@@ -4,11 +4,8 @@ It binds exactly the configured endpoint (`tcp:ADDR:PORT`, `*` = all addresses
 or any port). An address that is not on this machine leaves that listener
 Invalid and the region running (the product's limitation behind report
 pattern 6); any other bind failure (port in use, no permission) is fatal and
-cascd32 abandons the start. Calls arriving on a listener go to the SEP pool.
-
-Listener protocol: until `fakees.binp.server` is wired in `listener_factory`,
-listeners speak a diagnostic line protocol: `SERVICE.OPERATION JSON-ARRAY\\n`
-answered by `OK JSON\\n` or `ERR message\\n`.
+cascd32 abandons the start. Listeners speak BINP (`fakees.binp.server`); each
+call goes to a free SEP through the pool (`fakees.region.seppool`).
 """
 
 from __future__ import annotations
@@ -24,51 +21,61 @@ from typing import Any
 from twisted.internet import defer
 from twisted.internet.error import CannotListenError
 from twisted.internet.interfaces import IListeningPort
-from twisted.internet.protocol import Factory
-from twisted.protocols.basic import LineOnlyReceiver
+from twisted.python.failure import Failure
 
+from fakees.binp.dispatch import ZERO, CallError
+from fakees.binp.events import Argument, Direction, ErrorCode
+from fakees.binp.server import BinpServerFactory
 from fakees.region.child import ENV_LISTENERS, ChildContext
-from fakees.region.seppool import SepError, SepFactory, SepPool
+from fakees.region.seppool import (
+    SepBusy,
+    SepError,
+    SepFactory,
+    SepPool,
+    SepTimeout,
+    UnknownService,
+)
 
 ENV_MAX_QUEUE = "FAKEES_MAX_QUEUE"
 
 
-class DiagnosticLine(LineOnlyReceiver):
-    """`echo.echo [1, "a"]` -> `OK [1, "a"]`: a placeholder wire format for the listener."""
-
-    delimiter = b"\n"
-    MAX_LENGTH = 65536
+class SepDispatcher:
+    """The BINP listener's dispatcher (contract in `fakees.binp.dispatch`): each call goes to
+    a SEP through the pool as typed dicts; the SEP's output values become typed Arguments."""
 
     def __init__(self, pool: SepPool) -> None:
         self.pool = pool
 
-    def lineReceived(self, line: bytes) -> None:
-        target, _, rest = line.decode(errors="replace").strip().partition(" ")
-        service, dot, operation = target.partition(".")
-        try:
-            args = json.loads(rest) if rest.strip() else []
-        except ValueError as exc:
-            self.sendLine(f"ERR arguments are not JSON: {exc}".encode())
-            return
-        if not dot or not service or not operation or not isinstance(args, list):
-            self.sendLine(b"ERR expected: SERVICE.OPERATION [JSON array of arguments]")
-            return
-        d = self.pool.call(service, operation, args)
-        d.addCallbacks(lambda result: self.sendLine(b"OK " + json.dumps(result).encode()),
-                       lambda failure: self._error(failure))
+    def call(self, service: str, operation: str, args: list[Argument]) -> defer.Deferred:
+        typed = [{"direction": a.direction.name, "type": a.type.name, "value": a.value}
+                 for a in args]
+        d = self.pool.call(service, operation, typed)
+        d.addCallbacks(lambda values: self._outputs(service, operation, args, values),
+                       self._failed)
+        return d
 
-    def _error(self, failure: Any) -> None:
-        failure.trap(SepError)
-        self.sendLine(f"ERR {failure.value}".encode())
+    @staticmethod
+    def _outputs(service: str, operation: str, args: list[Argument],
+                 values: Any) -> list[Argument]:
+        wanted = [a for a in args if a.direction is not Direction.IN]
+        if not isinstance(values, list) or len(values) != len(wanted):
+            raise CallError(ErrorCode.SERVICE_FAILED,
+                            f"{service}.{operation} returned {values!r} for "
+                            f"{len(wanted)} OUT/INOUT arguments")
+        return [Argument(a.direction, a.type, ZERO[a.type] if v is None else v)
+                for a, v in zip(wanted, values, strict=True)]
 
-    def lineLengthExceeded(self, line: bytes) -> None:
-        self.sendLine(f"ERR line longer than {self.MAX_LENGTH} bytes".encode())
-        self.transport.loseConnection()
+    @staticmethod
+    def _failed(failure: Failure) -> None:
+        error = failure.trap(SepBusy, SepTimeout, UnknownService, SepError)
+        code = {SepBusy: ErrorCode.SERVER_BUSY, SepTimeout: ErrorCode.SERVER_BUSY,
+                UnknownService: ErrorCode.UNKNOWN_SERVICE}.get(error, ErrorCode.SERVICE_FAILED)
+        raise CallError(code, str(failure.value))
 
 
-def listener_factory(pool: SepPool) -> Factory:
-    """The one place where a listener's wire protocol is chosen."""
-    return Factory.forProtocol(lambda: DiagnosticLine(pool))
+def listener_factory(pool: SepPool) -> BinpServerFactory:
+    """The one place where a listener's wire protocol is chosen: BINP, calls to the SEPs."""
+    return BinpServerFactory(SepDispatcher(pool))
 
 
 def split_endpoint(endpoint: str) -> tuple[str, str, int]:
@@ -101,6 +108,7 @@ class CommsServer:
         self.listeners = listeners
         self.pool = pool
         self.ports: dict[str, IListeningPort] = {}
+        self.factories: list[BinpServerFactory] = []
 
     def start(self) -> None:
         self.reactor.listenUNIX(self.context.files.sep_address, SepFactory(self.pool))
@@ -111,8 +119,8 @@ class CommsServer:
     def bind(self, name: str, endpoint: str) -> None:
         try:
             address, interface, port = split_endpoint(endpoint)
-            listening = self.reactor.listenTCP(port, listener_factory(self.pool),
-                                               interface=interface)
+            factory = listener_factory(self.pool)
+            listening = self.reactor.listenTCP(port, factory, interface=interface)
         except (CannotListenError, OSError) as exc:
             error = exc.socketError if isinstance(exc, CannotListenError) else exc
             code = getattr(error, "errno", None)
@@ -127,6 +135,7 @@ class CommsServer:
         host = listening.getHost()
         actual = f"tcp:{address}:{host.port}"
         self.ports[name] = listening
+        self.factories.append(factory)
         self.context.console.write("CASCS0001I", listener=name, endpoint=actual)
         self.context.tell_parent("listener", name=name, status="Started", reason="",
                                  endpoint=actual)
@@ -141,6 +150,8 @@ class CommsServer:
                                      reason="region stopping", endpoint="")
         self.ports.clear()
         yield self.pool.drained()
+        for factory in self.factories:
+            factory.shut_down("region is stopping")
         self.reactor.stop()
 
 

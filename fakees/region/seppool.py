@@ -6,7 +6,8 @@ Deferred that fires with the service's result, or fails with
 
 - `SepBusy` when every SEP is busy and `max_queue` calls already wait;
 - `SepTimeout` when a queued call found no free SEP within `queue_timeout`;
-- `ServiceFailed` when the service itself reported an error (message kept);
+- `ServiceFailed` when the service itself reported an error (message kept),
+  `UnknownService` (a ServiceFailed) when no provider knows the service;
 - `SepLost` when the SEP died while running the call.
 
 SEPs connect to the pool (they are the clients of an abstract Unix socket),
@@ -45,6 +46,10 @@ class SepLost(SepError):
 
 
 class ServiceFailed(SepError):
+    pass
+
+
+class UnknownService(ServiceFailed):
     pass
 
 
@@ -152,7 +157,8 @@ class SepPool:
         if message.get("ok"):
             call.deferred.callback(message.get("result"))
         else:
-            call.deferred.errback(ServiceFailed(str(message.get("error"))))
+            kind = UnknownService if message.get("unknown") else ServiceFailed
+            call.deferred.errback(kind(str(message.get("error"))))
 
     def _dispatch(self, sep: SepConnection, call: _Call) -> None:
         if call.timer is not None and call.timer.active():

@@ -1,12 +1,15 @@
 """What a SEP runs: services looked up by name through a list of providers.
 
-A provider is `lookup(service, operation) -> handler | None`, a handler is
-`handler(args: list) -> result`. Providers are named by import path in
-`PROVIDERS` and tried in order, so the deployment issue adds its own (COBOL
-programs behind deployed services) without touching the SEP. The built-in
-`echo` service stays for diagnostics: `echo.echo` returns its arguments,
-`echo.pid` the SEP's pid, `echo.sleep` sleeps (to make SEPs busy in tests),
-`echo.fail` raises.
+A provider is `lookup(service, operation) -> handler | None`. A handler gets
+the call's arguments as typed dicts, `{"direction": "IN"|"OUT"|"INOUT",
+"type": "STRING"|"LONG"|..., "value": v}` (OUT values are None), and returns a
+list with one value per OUT and INOUT argument, in order; None stands for the
+type's zero value. Providers are named by import path in `PROVIDERS` and tried
+in order, so the deployment issue adds its own (COBOL programs behind deployed
+services) without touching the SEP. The built-in `echo` service stays for
+diagnostics: `echo.echo` returns INOUT values unchanged, `echo.pid` puts the
+SEP's pid in the first output, `echo.sleep` sleeps for its first input (seconds)
+to make SEPs busy, `echo.fail` fails with its first input as the message.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-Handler = Callable[[list[Any]], Any]
+Handler = Callable[[list[dict[str, Any]]], list[Any]]
+Provider = Callable[[str, str], Handler | None]
 
 PROVIDERS: list[str] = ["fakees.region.services:echo_provider"]
 
@@ -26,31 +30,48 @@ class ServiceError(Exception):
     """The service refused or failed the call; the message goes back to the caller."""
 
 
-def _sleep(args: list[Any]) -> float:
-    seconds = float(args[0]) if args else 0.0
+class UnknownService(ServiceError):
+    pass
+
+
+def inputs(args: list[dict[str, Any]]) -> list[Any]:
+    """Values of the IN and INOUT arguments, in order."""
+    return [a.get("value") for a in args if a.get("direction") != "OUT"]
+
+
+def echo_outputs(args: list[dict[str, Any]]) -> list[Any]:
+    """INOUT values unchanged, None (zero) for OUT."""
+    return [a.get("value") if a.get("direction") == "INOUT" else None
+            for a in args if a.get("direction") != "IN"]
+
+
+def _pid(args: list[dict[str, Any]]) -> list[Any]:
+    outputs = echo_outputs(args)
+    return [os.getpid(), *outputs[1:]] if outputs else []
+
+
+def _sleep(args: list[dict[str, Any]]) -> list[Any]:
+    given = inputs(args)
+    seconds = float(given[0]) if given else 0.0
     if not 0 <= seconds <= 60:
-        raise ServiceError(f"echo.sleep: {seconds} seconds is outside 0-60")
+        raise ServiceError(f"echo.sleep: {seconds:g} seconds is outside 0-60")
     time.sleep(seconds)
-    return seconds
+    return echo_outputs(args)
 
 
-def _fail(args: list[Any]) -> None:
-    raise ServiceError(f"echo.fail: {args[0] if args else 'failed on request'}")
+def _fail(args: list[dict[str, Any]]) -> list[Any]:
+    given = inputs(args)
+    raise ServiceError(f"echo.fail: {given[0] if given else 'failed on request'}")
 
 
-_ECHO: dict[str, Handler] = {
-    "echo": lambda args: args,
-    "pid": lambda args: os.getpid(),
-    "sleep": _sleep,
-    "fail": _fail,
-}
+_ECHO: dict[str, Handler] = {"echo": echo_outputs, "pid": _pid, "sleep": _sleep, "fail": _fail}
 
 
 def echo_provider(service: str, operation: str) -> Handler | None:
     return _ECHO.get(operation) if service == "echo" else None
 
 
-def load_providers(names: list[str] | None = None) -> list[Callable[[str, str], Handler | None]]:
+def load_providers(names: list[str] | None = None) -> list[Provider]:
     providers = []
     for name in PROVIDERS if names is None else names:
         module, _, attr = name.partition(":")
@@ -58,10 +79,9 @@ def load_providers(names: list[str] | None = None) -> list[Callable[[str, str], 
     return providers
 
 
-def resolve(providers: list[Callable[[str, str], Handler | None]], service: str,
-            operation: str) -> Handler:
+def resolve(providers: list[Provider], service: str, operation: str) -> Handler:
     for provider in providers:
         handler = provider(service, operation)
         if handler is not None:
             return handler
-    raise ServiceError(f"no service {service}.{operation} in this region")
+    raise UnknownService(f"no service {service}.{operation} in this region")

@@ -7,10 +7,14 @@ import re
 import signal
 import socket
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from fakees.binp.client import BinpClient, ConnectFailed, RemoteCallError, outs
+from fakees.binp.events import ArgType, Argument, Direction, ErrorCode
 from tests.conftest import free_port
 from tests.region.conftest import pid_alive, wait_for
 
@@ -33,10 +37,15 @@ def ps_lines(region) -> dict[int, str]:
     return {pid: lines[pid] for pid in region.pids() if pid in lines}
 
 
-def call(port: int, line: str, host: str = "127.0.0.1") -> str:
-    with socket.create_connection((host, port), timeout=10) as sock:
-        sock.sendall(line.encode() + b"\n")
-        return sock.makefile("rb").readline().decode().strip()
+def call(port: int, function: str, *args: Argument) -> list:
+    """One BINP call on a fresh connection, after the report's `initialize`."""
+    with BinpClient("127.0.0.1", port) as client:
+        client.initialize(True)
+        return client.call(function, list(args))
+
+
+def sep_pid(port: int) -> int:
+    return call(port, "echo.pid", *outs("L"))[0]
 
 
 def listener(status: dict) -> dict:
@@ -62,7 +71,9 @@ def test_start_builds_the_tree_the_scripts_grep_and_stop_removes_it(region, mfds
     parents = {pid: int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[1])
                for pid in lines}
     assert all(parents[pid] == cascd for pid in lines if pid != cascd)
-    assert call(port, 'echo.echo [1, "two", null]') == 'OK [1, "two", null]'
+    assert call(port, "echo.echo", Argument(Direction.INOUT, ArgType.STRING, "two"),
+                Argument(Direction.IN, ArgType.LONG, 1), *outs("DY")) == ["two", Decimal(0), b""]
+    assert sep_pid(port) in lines
 
     result = region.run("casstop", "-rESSRV01", "-w")
     assert result.returncode == 0, result.stderr
@@ -97,7 +108,7 @@ def test_a_killed_sep_is_restarted_and_logged(region, mfds):
     new = next(p for p, c in region.pids().items() if c == "cassi32" and p not in seps)
     wait_for(lambda: f"SEP 1 ready (pid {new})" in region.files().console.read_text(),
              what="the new SEP to be ready")
-    pids = {int(call(port, "echo.pid").split()[1]) for _ in range(6)}
+    pids = {sep_pid(port) for _ in range(6)}
     assert pids <= set(region.pids()) and seps[0] not in pids
     assert region.status()["status"] == "Started"
 
@@ -170,30 +181,46 @@ def test_killed_mfcs_reports_listener_stopped(region, mfds):
     os.kill(mfcs, signal.SIGKILL)
     wait_for(lambda: listener(region.status())["status"] == "Stopped", what="listener Stopped")
     assert region.status()["status"] == "Started"
-    with pytest.raises(ConnectionRefusedError):
-        call(port, "echo.pid")
+    with pytest.raises(ConnectFailed) as refused:
+        sep_pid(port)
+    assert refused.value.refused
     assert f"mfcs32 pid {mfcs} ended unexpectedly" in region.files().console.read_text()
     assert region.run("casstop", "/rESSRV01", "/w").returncode == 0
 
 
-def test_busy_seps_queue_then_refuse_clearly(region, mfds, es_env):
+def test_calls_go_to_seps_queue_when_busy_then_are_refused(region, mfds, es_env):
     region.env = {**es_env, "FAKEES_MAX_QUEUE": "1"}
     port = define(mfds, seps=1)
     assert region.run("casstart", "/rESSRV01").returncode == 0
-    socks = []
-    try:
-        for _ in range(2):  # one runs, one waits in the queue
-            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-            sock.sendall(b"echo.sleep [1.5]\n")
-            socks.append(sock)
-        wait_for(lambda: call(port, "echo.pid").startswith("ERR server busy"),
-                 what="a busy refusal")
-        answer = call(port, "echo.pid")
-        assert "all 1 SEPs are busy" in answer or answer.startswith("OK")
-        assert [s.makefile("rb").readline() for s in socks] == [b"OK 1.5\n", b"OK 1.5\n"]
-    finally:
-        for sock in socks:
-            sock.close()
+    seconds = Argument(Direction.IN, ArgType.BIGDECIMAL, Decimal("2.5"))
+    clients = [BinpClient("127.0.0.1", port) for _ in range(4)]
+    for client in clients:
+        client.connect()
+        client.initialize(True)
+
+    def slow(client: BinpClient) -> object:
+        try:
+            return client.call("echo.sleep", [seconds, *outs("S")])
+        except RemoteCallError as exc:
+            return exc
+        finally:
+            client.close()
+
+    # Four calls at once, one SEP, a queue of one: one runs, one waits, two are refused.
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(slow, clients))
+    assert sorted(map(str, results)).count("['']") == 2, results
+    refusals = [r for r in results if isinstance(r, RemoteCallError)]
+    assert len(refusals) == 2
+    assert all(r.error.code == ErrorCode.SERVER_BUSY for r in refusals)
+    assert "all 1 SEPs are busy and 1 calls are queued (limit 1)" in str(refusals[0])
+    with pytest.raises(RemoteCallError) as failed:
+        call(port, "echo.fail", Argument(Direction.IN, ArgType.STRING, "on purpose"))
+    assert failed.value.error.code == ErrorCode.SERVICE_FAILED and "on purpose" in str(failed.value)
+    with pytest.raises(RemoteCallError) as unknown:
+        call(port, "srv01.NOSUCH")
+    assert unknown.value.error.code == ErrorCode.UNKNOWN_SERVICE
+    assert sep_pid(port) in region.pids()  # still serving
 
 
 @pytest.mark.parametrize(("argv", "message"), [
