@@ -149,7 +149,10 @@ def serve(repository: Repository, directory: Any, journal: Journal, bind: str, p
             request.setHeader(b"Content-Type", b"application/json")
             return reply.encode()
 
-    site = server.Site(Root())
+    # The administration pages and extra routes sit in front of the JSON API (fakees.mfds.web).
+    from fakees.mfds.web.site import AdminSite
+
+    site = server.Site(AdminSite(api, Root(), port=port))
     site.noisy = False
     try:
         reactor.listenTCP(port, site, interface=bind)

@@ -386,6 +386,8 @@ class Repository:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._lock_fd = fd
+        for stale in self.root.glob(f".{REPOSITORY_FILE}.tmp*"):
+            stale.unlink()  # left by a writer killed mid-save; we are the only writer now
 
     def is_locked(self) -> bool:
         """True while some process holds the writer lock (probe without keeping it)."""
