@@ -70,3 +70,38 @@ DIVIDER = """\
            MOVE 1 TO WS-CELL(LK-INDEX).
            EXIT PROGRAM.
 """
+
+STOPPER = """\
+       IDENTIFICATION DIVISION.
+       PROGRAM-ID. STOPPER.
+       DATA DIVISION.
+       LINKAGE SECTION.
+       01 LK-A PIC X(4).
+       PROCEDURE DIVISION USING LK-A.
+       MAIN-PARA.
+           STOP RUN.
+"""
+
+# appends its argument to the line-sequential file NOTES (ASSIGN TO EXTERNAL)
+NOTER = """\
+       IDENTIFICATION DIVISION.
+       PROGRAM-ID. NOTER.
+       ENVIRONMENT DIVISION.
+       INPUT-OUTPUT SECTION.
+       FILE-CONTROL.
+           SELECT NOTES ASSIGN TO EXTERNAL NOTES
+               ORGANIZATION LINE SEQUENTIAL.
+       DATA DIVISION.
+       FILE SECTION.
+       FD NOTES.
+       01 NOTE-LINE PIC X(8).
+       LINKAGE SECTION.
+       01 LK-NOTE PIC X(8).
+       PROCEDURE DIVISION USING LK-NOTE.
+       MAIN-PARA.
+           OPEN EXTEND NOTES.
+           MOVE LK-NOTE TO NOTE-LINE.
+           WRITE NOTE-LINE.
+           CLOSE NOTES.
+           EXIT PROGRAM.
+"""
