@@ -1,12 +1,13 @@
 """A blocking client of mfds32's JSON API (routes in `fakees.mfds.api`).
 
 It runs inside short-lived commands (`mdump`, `casstart`, `fakees server`), so
-it imports only the standard library: no Twisted, quick to start.
+it imports only the standard library, and not even http.client (which pulls in
+the email package): one HTTP/1.0 exchange per request over a plain socket,
+which mfds32 closes after replying. mdump's start-up time is most of its cost.
 """
 
 from __future__ import annotations
 
-import http.client
 import json
 import socket
 from typing import Any
@@ -56,6 +57,15 @@ def _error_class(status: int, message: str) -> type[MfdsError]:
     return {400: InvalidRequest, 401: AccessDenied, 409: Conflict}.get(status, MfdsError)
 
 
+def parse_response(raw: bytes) -> tuple[int | None, bytes]:
+    """(status, body) of a complete HTTP/1.x response; status None when it is not one."""
+    head, sep, body = raw.partition(b"\r\n\r\n")
+    parts = head.split(b"\r\n", 1)[0].split(b" ", 2)
+    if not sep or len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
+        return None, b""
+    return int(parts[1]), body
+
+
 class MfdsClient:
     def __init__(self, host: str = "localhost", port: int = 86, timeout: float = 10.0) -> None:
         self.host = host
@@ -65,24 +75,27 @@ class MfdsClient:
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
         """One HTTP exchange; MfdsDown when nothing answers, MfdsError when refused."""
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-        payload = None if body is None else json.dumps(body).encode()
-        headers = {"Content-Type": "application/json"} if payload is not None else {}
+        payload = b"" if body is None else json.dumps(body).encode()
+        head = (f"{method} {path} HTTP/1.0\r\nHost: {self.host}:{self.port}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n")
         try:
-            conn.request(method, path, body=payload, headers=headers)
-            response = conn.getresponse()
-            raw = response.read()
-        except (OSError, http.client.HTTPException) as exc:
+            with socket.create_connection((self.host, self.port), timeout=self.timeout) as sock:
+                sock.sendall(head.encode() + payload)
+                chunks = []
+                while chunk := sock.recv(65536):
+                    chunks.append(chunk)
+        except OSError as exc:
             raise MfdsDown(f"MFDS at {self.host}:{self.port} does not answer: {exc}") from None
-        finally:
-            conn.close()
+        status, raw = parse_response(b"".join(chunks))
+        if status is None:
+            raise MfdsDown(f"{self.host}:{self.port} answered, but not as MFDS")
         try:
             data = json.loads(raw) if raw else None
-        except json.JSONDecodeError:
+        except (UnicodeDecodeError, json.JSONDecodeError):
             raise MfdsDown(f"{self.host}:{self.port} answered, but not as MFDS") from None
-        if response.status >= 400:
+        if status >= 400:
             message = data.get("error", raw.decode()) if isinstance(data, dict) else str(data)
-            raise _error_class(response.status, message)(response.status, message)
+            raise _error_class(status, message)(status, message)
         return data
 
     def _server_path(self, name: str, *rest: str) -> str:
