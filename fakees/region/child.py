@@ -14,7 +14,6 @@ import json
 import os
 import signal
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +29,11 @@ STATUS_FD = 3
 _PR_SET_PDEATHSIG = 1
 
 
-@dataclass
 class ChildContext:
-    component: str
-    files: RegionFiles
-    console: ConsoleLog
+    def __init__(self, component: str, files: RegionFiles, console: ConsoleLog) -> None:
+        self.component = component
+        self.files = files
+        self.console = console
 
     @classmethod
     def start(cls, component: str, argv: list[str],

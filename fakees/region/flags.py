@@ -8,7 +8,6 @@ casstart, casstop and the region's processes share one precise error message.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 DEFAULT_REGION = "ESDEMO"
 
@@ -20,9 +19,11 @@ class FlagError(ValueError):
 _REGION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}\Z")
 
 
-@dataclass
 class Flags:
-    values: dict[str, str] = field(default_factory=dict)
+    """Parsed flags: letter -> glued value ("" for a bare flag)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
 
     @property
     def region(self) -> str:

@@ -111,7 +111,12 @@ class CommsServer:
         self.factories: list[BinpServerFactory] = []
 
     def start(self) -> None:
-        self.reactor.listenUNIX(self.context.files.sep_address, SepFactory(self.pool))
+        try:
+            self.reactor.listenUNIX(self.context.files.sep_address, SepFactory(self.pool))
+        except CannotListenError as exc:  # cascd32 sees mfcs32 end and abandons the start
+            print(f"mfcs32: cannot open the SEP socket: {exc}", file=sys.stderr)
+            self.reactor.stop()
+            return
         for listener in self.listeners:
             self.bind(listener["name"], listener["endpoint"])
         self.context.tell_parent("ready")

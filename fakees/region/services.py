@@ -23,7 +23,8 @@ from typing import Any
 Handler = Callable[[list[dict[str, Any]]], list[Any]]
 Provider = Callable[[str, str], Handler | None]
 
-PROVIDERS: list[str] = ["fakees.region.services:echo_provider"]
+PROVIDERS: list[str] = ["fakees.region.services:echo_provider",
+                        "fakees.deploy.runner:deployed_provider"]
 
 
 class ServiceError(Exception):

@@ -1,0 +1,149 @@
+"""Pure parts of a region, without processes: flags, lifecycles, console lines, framing, pool."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from twisted.internet.task import Clock
+from twisted.internet.testing import StringTransport
+
+from fakees.region import wire
+from fakees.region.console import ConsoleLog, RegionFiles
+from fakees.region.flags import FlagError, parse_flags
+from fakees.region.lifecycle import IllegalTransition, ListenerLifecycle, RegionLifecycle
+from fakees.region.seppool import (
+    SepBusy,
+    SepConnection,
+    SepLost,
+    SepPool,
+    SepTimeout,
+    ServiceFailed,
+    UnknownService,
+)
+
+
+def test_flags_slash_and_dash_forms():
+    flags = parse_flags(["-rESSRV01", "/F", "/w30"], allowed={"f": "none", "w": "optional"},
+                        command="casstop")
+    assert flags.region == "ESSRV01" and flags.has("f") and flags.values["w"] == "30"
+    assert parse_flags([], allowed={}, command="casstart").region == "ESDEMO"
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["/q"], "casstart: unknown option '/q' (known: /r /w)"),
+    (["-r"], "option '-r' needs a value"),
+    (["r1"], "unexpected argument 'r1'"),
+    (["/w", "-w"], "option '-w' given twice"),
+    (["/r1ABC"], "invalid region name '1ABC'"),
+])
+def test_flags_errors_are_precise(argv, message):
+    with pytest.raises(FlagError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_flags(argv, allowed={"w": "optional"}, command="casstart")
+
+
+def test_region_lifecycle_allows_only_the_product_moves():
+    region = RegionLifecycle("ESSRV01")
+    seen = []
+    region.observers.append(lambda machine, old, new: seen.append((old, new)))
+    for state in ("Starting", "Started", "Stopping", "Stopped"):
+        region.move(state)
+    assert seen[-1] == ("Stopping", "Stopped")
+    with pytest.raises(IllegalTransition, match="Stopped -> Started"):
+        region.move("Started")
+    listener = ListenerLifecycle("Web Services and J2EE")
+    listener.move("Starting")
+    listener.move("Invalid")
+    assert not listener.can("Started")
+
+
+def test_console_line_format_and_rotation(tmp_path):
+    files = RegionFiles(tmp_path, "ESSRV01")
+    files.prepare()
+    log = ConsoleLog(files, pid=4242)
+    line = log.format("CASCS0002E", now=0.5, listener="Web Services and J2EE",
+                      endpoint="tcp:10.0.0.1:9003", why="address 10.0.0.1 is not available")
+    assert line.split(" ", 2)[2] == (
+        "4242 ESSRV01 CASCS0002E Listener Web Services and J2EE not started: cannot bind "
+        "tcp:10.0.0.1:9003: address 10.0.0.1 is not available\n")
+    assert line.split(" ")[1].endswith(".50")
+    log.write("CASCD0002I")
+    files.rotate()
+    assert "CASCD0002I" in files.backup.read_text() and not files.console.exists()
+    assert files.sep_address.startswith("\0") and files.sep_address != \
+        RegionFiles(tmp_path, "ESSRV02").sep_address
+
+
+def test_wire_round_trip_and_malformed_frames():
+    message = {"type": "call", "id": 1, "args": [b"\x00\xff", Decimal("12.50"), "x", None]}
+    data = wire.encode(message) * 2
+    decoder = wire.FrameDecoder()
+    assert decoder.feed(data[:7]) == []
+    assert decoder.feed(data[7:]) == [message, message]
+    with pytest.raises(wire.FrameError, match="exceeds"):
+        wire.FrameDecoder().feed(b"\xff\xff\xff\xff")
+    with pytest.raises(wire.FrameError, match="not JSON"):
+        wire.FrameDecoder().feed(b"\x00\x00\x00\x02{x")
+    with pytest.raises(wire.FrameError, match="'type'"):
+        wire.FrameDecoder().feed(b"\x00\x00\x00\x02[]")
+
+
+class FakeSep:
+    """A SEP on the far side of a StringTransport: sees calls, answers them."""
+
+    def __init__(self, pool: SepPool, pid: int) -> None:
+        self.conn = SepConnection(pool)
+        self.transport = StringTransport()
+        self.conn.makeConnection(self.transport)
+        self.decoder = wire.FrameDecoder()
+        self.conn.dataReceived(wire.encode({"type": "hello", "pid": pid, "index": 1}))
+
+    def calls(self) -> list[dict]:
+        data = self.transport.value()
+        self.transport.clear()
+        return self.decoder.feed(data)
+
+    def reply(self, call: dict, **fields: object) -> None:
+        self.conn.dataReceived(wire.encode({"type": "reply", "id": call["id"], **fields}))
+
+
+def outcome(d) -> list:
+    box: list = []
+    d.addBoth(box.append)
+    return box
+
+
+def test_pool_hands_calls_to_free_seps_queues_then_refuses():
+    clock = Clock()
+    pool = SepPool(clock, max_queue=1, queue_timeout=5)
+    a, b = FakeSep(pool, 101), FakeSep(pool, 102)
+    first, second = outcome(pool.call("echo", "echo", [1])), outcome(pool.call("echo", "x", []))
+    queued = outcome(pool.call("echo", "echo", [3]))
+    refused = outcome(pool.call("echo", "echo", [4]))
+    assert refused and refused[0].check(SepBusy)
+    assert "all 2 SEPs are busy and 1 calls are queued (limit 1)" in str(refused[0].value)
+    (call_a,), (call_b,) = a.calls(), b.calls()
+    assert call_a["args"] == [1] and call_b["operation"] == "x"
+    drained = outcome(pool.drained())
+    a.reply(call_a, ok=True, result=["one"])
+    assert first == [["one"]] and not queued
+    (call_q,) = a.calls()
+    assert call_q["args"] == [3]
+    b.reply(call_b, ok=False, error="no service echo.x", unknown=True)
+    assert second[0].check(UnknownService)
+    a.reply(call_q, ok=False, error="boom")
+    assert queued[0].check(ServiceFailed) and str(queued[0].value) == "boom"
+    assert drained == [None]
+
+
+def test_pool_timeout_and_lost_sep():
+    clock = Clock()
+    pool = SepPool(clock, max_queue=4, queue_timeout=5)
+    waiting = outcome(pool.call("echo", "echo", []))  # no SEP at all yet
+    clock.advance(5)
+    assert waiting[0].check(SepTimeout)
+    sep = FakeSep(pool, 103)
+    running = outcome(pool.call("echo", "sleep", [1]))
+    sep.conn.connectionLost(None)
+    assert running[0].check(SepLost) and "SEP pid 103 ended" in str(running[0].value)
+    assert pool.size == 0
