@@ -288,7 +288,10 @@ class DirectoryApi:
             raise ApiError(404, f"this MFDS listens on port {self.port}, not {port!r}")
 
     def _commit(self, candidate: Directory, event: str) -> None:
-        self._save(candidate)
+        try:
+            self._save(candidate)
+        except OSError as exc:
+            raise ApiError(500, f"repository write failed ({exc}); nothing was changed") from None
         self.directory = candidate
         self._journal(event)
 
