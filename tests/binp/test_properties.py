@@ -1,0 +1,147 @@
+"""Property tests of the codec and state machine with fakees.binp.strategies."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fakees.binp import strategies as bs
+from fakees.binp import wire
+from fakees.binp.connection import CLIENT, NEED_DATA, SERVER, Connection, Limits, State
+from fakees.binp.events import (
+    ArgType,
+    Argument,
+    BinpError,
+    Call,
+    ConnectionClosed,
+    Direction,
+    Error,
+    ErrorCode,
+    Hello,
+    LocalProtocolError,
+    Ping,
+    Pong,
+    RemoteProtocolError,
+    Reply,
+    Welcome,
+)
+
+
+@given(st.one_of(bs.client_events(), bs.server_events()))
+def test_every_event_round_trips(event) -> None:
+    data = wire.encode(event)
+    assert wire.decode(data) == event
+    assert wire.encode(wire.decode(data)) == data
+
+
+@given(bs.malformed_frames())
+def test_every_malformed_frame_is_rejected_as_malformed(frame: bytes) -> None:
+    with pytest.raises(RemoteProtocolError) as caught:
+        wire.decode(frame)
+    assert caught.value.code == ErrorCode.MALFORMED_FRAME
+    assert caught.value.message
+
+
+@given(bs.mutated_frames())
+def test_mutated_frames_decode_or_fail_with_a_binp_error(frame: bytes) -> None:
+    conn = Connection(SERVER, Limits(max_frame=1 << 16))
+    conn.receive_data(frame)
+    conn.receive_data(b"")
+    try:
+        while not isinstance(conn.next_event(), ConnectionClosed):
+            pass
+    except BinpError as exc:  # anything else escaping is a codec bug
+        assert exc.code in set(ErrorCode)
+
+
+@settings(max_examples=50)
+@given(st.lists(bs.calls(), min_size=1, max_size=6), st.data())
+def test_any_chunking_of_the_stream_gives_the_same_events(calls, data) -> None:
+    client = Connection(CLIENT, Limits(max_pending=10))
+    welcome = Welcome(1, 1 << 20, 8, 100, 10, "s")
+    stream = client.send(Hello())
+    client.receive_data(wire.encode(welcome))
+    client.next_event()
+    stream += b"".join(client.send(c) for c in calls)
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(stream)), max_size=10)))
+    server = Connection(SERVER, Limits(max_pending=10))
+    events = []
+    for start, end in zip([0, *cuts], [*cuts, len(stream)], strict=True):
+        if start == end:
+            continue  # b"" would mean end of file
+        server.receive_data(stream[start:end])
+        while (event := server.next_event()) is not NEED_DATA:
+            events.append(event)
+            if isinstance(event, Hello):
+                server.send(welcome)
+    assert events == [Hello(), *calls]
+    assert server.pending == len(calls)
+
+
+def ready_pair() -> tuple[Connection, Connection]:
+    client, server = Connection(CLIENT), Connection(SERVER)
+    server.receive_data(client.send(Hello()))
+    server.next_event()
+    client.receive_data(server.send(Welcome(1, 1 << 20, 8, 100, 4, "s")))
+    client.next_event()
+    return client, server
+
+
+def test_client_rejects_a_reply_that_does_not_match_its_call() -> None:
+    client, server = ready_pair()
+    server.receive_data(client.send(Call(1, "a.b", (Argument(Direction.OUT, ArgType.LONG),))))
+    server.next_event()
+    client.receive_data(wire.encode(Reply(1, (Argument(Direction.OUT, ArgType.SHORT, 1),))))
+    with pytest.raises(RemoteProtocolError, match=r"carries arguments \(OUT SHORT\), the call"):
+        client.next_event()
+
+
+def test_answers_must_follow_call_order() -> None:
+    client, server = ready_pair()
+    for call_id in (1, 2):
+        server.receive_data(client.send(Call(call_id, "a.b")))
+        server.next_event()
+    with pytest.raises(LocalProtocolError, match="call id 2, the oldest pending call is 1"):
+        server.send(Reply(2))
+    client.receive_data(wire.encode(Pong(1)))
+    with pytest.raises(RemoteProtocolError, match="Pong answers a Call"):
+        client.next_event()
+
+
+def test_roles_cannot_send_each_others_frames() -> None:
+    client, server = ready_pair()
+    with pytest.raises(LocalProtocolError, match="Reply from the client is not allowed"):
+        client.send(Reply(1))
+    with pytest.raises(LocalProtocolError, match="Call from the server is not allowed"):
+        server.send(Call(1, "a.b"))
+
+
+def test_fatal_error_closes_and_later_bytes_are_refused() -> None:
+    client, server = ready_pair()
+    client.receive_data(server.send(Error(0, ErrorCode.IDLE_TIMEOUT, "idle")))
+    assert client.next_event() == Error(0, ErrorCode.IDLE_TIMEOUT, "idle")
+    assert client.state is server.state is State.CLOSED
+    assert client.next_event() is NEED_DATA
+    client.receive_data(wire.encode(Pong(1)))
+    with pytest.raises(RemoteProtocolError, match="bytes after the connection ended"):
+        client.next_event()
+
+
+def test_end_of_file_inside_a_frame_is_reported() -> None:
+    _, server = ready_pair()
+    server.receive_data(wire.encode(Ping(1))[:7])
+    server.receive_data(b"")
+    assert server.next_event() == ConnectionClosed("closed by peer inside a frame (7 bytes)")
+
+
+def test_values_that_do_not_fit_their_type_are_refused_before_sending() -> None:
+    client, _ = ready_pair()
+    for arg, message in [
+        (Argument(Direction.IN, ArgType.SHORT, 40000), "SHORT needs an int in -32768..32767"),
+        (Argument(Direction.IN, ArgType.BOOLEAN, 1), "BOOLEAN needs a bool"),
+        (Argument(Direction.IN, ArgType.STRING, b"x"), "STRING needs a str"),
+    ]:
+        with pytest.raises(LocalProtocolError, match=message):
+            client.send(Call(1, "a.b", (arg,)))
+    assert client.pending == 0
