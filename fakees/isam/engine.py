@@ -9,8 +9,9 @@ Sharing: an exclusive opener holds a write lock on ``OPEN_LOCK`` for its
 whole life and caches freely.  Shared openers hold a read lock there and, for
 each operation, lock ``OP_LOCK`` (shared to read, exclusive to change), then
 re-read the index header and forget cached pages, since another process may
-have committed in between.  Record locks are one-byte locks at
-``RECORD_LOCK + slot``.  All lock bytes lie far beyond the end of the data.
+have committed in between (``PENDING_LOCK`` keeps writers from starving).
+Record locks are one-byte locks at ``RECORD_LOCK + slot``.  All lock bytes
+lie far beyond the end of the data.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ R = TypeVar("R")
 
 OPEN_LOCK = 1 << 40
 OP_LOCK = OPEN_LOCK + 1
+PENDING_LOCK = OPEN_LOCK + 2
 RECORD_LOCK = 1 << 41
 
 MODES = ("INPUT", "OUTPUT", "I-O", "EXTEND")
@@ -345,7 +347,8 @@ class IndexedFile:
 
     def _write_slot(self, slot: int, data: bytes, seqs: tuple[int, ...]) -> None:
         self._records[slot] = (data, seqs)
-        self._dat_writes[self._slot_offset(slot)] = self._slot_head.pack(len(data), *seqs) + data
+        slot_bytes = (self._slot_head.pack(len(data), *seqs) + data).ljust(self._slot_size, b"\0")
+        self._dat_writes[self._slot_offset(slot)] = slot_bytes
 
     def _alloc_slot(self) -> int:
         meta = self._meta()
@@ -696,7 +699,11 @@ class _OpLock:
         f = self.f
         if f.exclusive or f.dat is None:
             return
+        # A writer announces itself on PENDING_LOCK, which stops new readers from
+        # joining: fcntl would otherwise let a stream of readers starve it.
+        f.dat.lock(PENDING_LOCK, self.write, wait=True)
         f.dat.lock(OP_LOCK, self.write, wait=True)
+        f.dat.unlock(PENDING_LOCK)
         if f.meta is not None:
             f._refresh()
 

@@ -1,25 +1,25 @@
 """Model-based tests: the engine against a dict, under random operation sequences.
 
 Keys are long (200-250 bytes) so that tree nodes hold only 15-18 entries and
-a few dozen records already split and merge nodes at several levels.
+a few dozen records already split and free nodes.  The files live on the
+in-memory ``SimDisk`` so that many examples fit in a few seconds; the other
+tests use real files.
 """
 
 from __future__ import annotations
 
 import random
-import shutil
 import struct
-import tempfile
 from bisect import bisect_left, bisect_right
-from pathlib import Path
 
 from hypothesis import settings
 from hypothesis import strategies as hs
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from fakees.isam import IndexedFile, KeySpec
+from fakees.isam import IndexedFile, KeySpec, Status
 from fakees.isam.btree import BTree, Node
 from fakees.isam.layout import PAGE
+from tests.isam.simdisk import SimDisk
 
 PK, ALT, DUP = 250, 200, 200
 KEYS = [KeySpec(0, PK), KeySpec(PK, ALT), KeySpec(PK + ALT, DUP, duplicates=True)]
@@ -46,22 +46,21 @@ class IndexedFileModel(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.dir = Path(tempfile.mkdtemp(prefix="isam-model-"))
-        self.path = str(self.dir / "MODEL")
-        self.f, status = IndexedFile.open(self.path, "OUTPUT", record_size=RECORD, keys=KEYS)
+        self.disk = SimDisk()
+        self.f, status = self.open("OUTPUT")
         assert status.code == "00"
         self.f.close()
-        self.f, status = IndexedFile.open(self.path, "I-O", record_size=RECORD, keys=KEYS)
+        self.f, status = self.open("I-O")
         assert status.code == "00"
         self.records: dict[bytes, bytes] = {}
         self.seq: dict[bytes, int] = {}  # primary -> write sequence of its duplicate key
         self.counter = 0
         self.cursor: tuple[int, bytes, bool] | None = (0, b"", True)
 
-    def teardown(self) -> None:
-        if self.f is not None:
-            self.f.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
+    def open(self, mode: str) -> tuple[IndexedFile, Status]:
+        f, status = IndexedFile.open("MODEL", mode, record_size=RECORD, keys=KEYS, disk=self.disk)
+        assert f is not None, status
+        return f, status
 
     # -- the model's view of each index ------------------------------------
 
@@ -189,7 +188,7 @@ class IndexedFileModel(RuleBasedStateMachine):
     @rule()
     def reopen(self) -> None:
         assert self.f.close().code == "00"
-        self.f, status = IndexedFile.open(self.path, "I-O", record_size=RECORD, keys=KEYS)
+        self.f, status = self.open("I-O")
         assert status.code == "00"
         self.cursor = (0, b"", True)
 
@@ -199,7 +198,8 @@ class IndexedFileModel(RuleBasedStateMachine):
 
 
 TestIndexedFileModel = IndexedFileModel.TestCase
-TestIndexedFileModel.settings = settings(max_examples=60, stateful_step_count=100, deadline=None)
+TestIndexedFileModel.settings = settings(max_examples=150, stateful_step_count=100,
+                                         deadline=None)
 
 
 class MemoryPages:
