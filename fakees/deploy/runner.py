@@ -235,10 +235,15 @@ _region_services: list[DeployedServices] = []
 
 
 def deployed_provider(service: str, operation: str) -> Handler | None:
-    """The SEP's provider of deployed services (the region named by this cassi32's /r flag)."""
-    if not _region_services:
-        from fakees.region.flags import parse_flags
+    """The SEP's provider of deployed services, for the region named by this cassi32's /r flag.
 
-        region = parse_flags(sys.argv[1:], allowed={}, command="cassi32").region
+    Outside a SEP (no region flag in the command line) there are no deployed services."""
+    if not _region_services:
+        from fakees.region.flags import FlagError, parse_flags
+
+        try:
+            region = parse_flags(sys.argv[1:], allowed={}, command="cassi32").region
+        except FlagError:
+            return None
         _region_services.append(DeployedServices(region, MfdsClient("127.0.0.1", mfds_port())))
     return _region_services[0].lookup(service, operation)

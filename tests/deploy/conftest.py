@@ -71,3 +71,13 @@ def tree(tmp_path: Path, es_env: dict[str, str], mfds) -> DeployTree:
     t.mfdeploy(f"MFDS=127.0.0.1:{es_env['CCITCP2_PORT']}\nMFES_SERVER=ESSRV01\n"
                "MFES_LISTENER=Web Services\n")
     return t
+
+
+@pytest.fixture
+def region(es_env, mfds):
+    """casstart/casstop in es_env; every region process is killed by pid afterwards."""
+    from tests.region.conftest import RegionHarness
+
+    harness = RegionHarness(es_env)
+    yield harness
+    harness.kill_all()
