@@ -195,10 +195,12 @@ class IndexedFile:
     def _open_idx(self, create: bool) -> DiskFile:
         if self.idx is None:
             path = self.path + ".idx"
-            if not create and not self.io.exists(path):
-                raise FormatError("9/043", "index file missing")
-            self.idx = self.io.open(path, create=create, writable=self.writable)
-            if create:
+            try:
+                self.idx = self.io.open(path, create=False, writable=self.writable)
+            except FileNotFoundError:
+                if not create:
+                    raise FormatError("9/043", "index file missing") from None
+                self.idx = self.io.open(path, create=True, writable=self.writable)
                 self.io.sync_dir(path)
         return self.idx
 

@@ -83,11 +83,13 @@ class Journal:
 
     def _open(self, create: bool) -> DiskFile | None:
         if self.file is None:
-            if not create and not self.disk.exists(self.path):
-                return None
-            self.file = self.disk.open(self.path, create=create, writable=True)
-            if create:
-                self.disk.sync_dir(self.path)
+            try:
+                self.file = self.disk.open(self.path, create=False, writable=True)
+            except FileNotFoundError:
+                if not create:
+                    return None
+                self.file = self.disk.open(self.path, create=True, writable=True)
+                self.disk.sync_dir(self.path)  # the journal must survive to be of use
         return self.file
 
     def pending(self) -> tuple[dict[tuple[int, int], bytes], dict[int, int]] | None:
