@@ -5,7 +5,9 @@ Each figure is printed as a ratio against a peer measured in the same run:
   process started the same way (time until it listens);
 - `mdump localhost SERVER` and `mdump localhost` (new process each, as a monitor
   script runs it) vs a new Python process doing one plain HTTP GET to the
-  same daemon with http.client.
+  same daemon with http.client;
+- the same round trip in-process (what mdump does after start-up: fetch the
+  server, format the dump) vs one plain http.client GET of the same resource.
 
 Run: .venv/bin/python bench/bench_mfds.py [--rounds N]
 Everything binds 127.0.0.1 on free ports inside a temporary COBDIR.
@@ -14,6 +16,7 @@ Everything binds 127.0.0.1 on free ports inside a temporary COBDIR.
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import signal
 import socket
@@ -26,6 +29,7 @@ from pathlib import Path
 
 from fakees.cobdir import install
 from fakees.mfds.client import MfdsClient
+from fakees.mfds.mdump import format_server
 
 BARE_TWISTED = """
 import sys
@@ -76,6 +80,23 @@ def bare_twisted_ready() -> float:
     return elapsed
 
 
+def in_process(port: int, rounds: int) -> tuple[list[float], list[float]]:
+    client = MfdsClient("127.0.0.1", port)
+    path = f"{client.regions}/SRV050"
+    ours, plain = [], []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        format_server(client.get_server("SRV050"))
+        ours.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        conn.request("GET", path)
+        conn.getresponse().read()
+        conn.close()
+        plain.append(time.perf_counter() - start)
+    return ours, plain
+
+
 def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
@@ -105,6 +126,7 @@ def main() -> int:
                 dump_one.append(timed([mdump, "localhost", "SRV050"], env))
                 dump_all.append(timed([mdump, "localhost"], env))
                 plain.append(timed([sys.executable, "-c", PLAIN_GET, str(port)], env))
+            trip, plain_trip = in_process(port, rounds * 20)
         finally:
             subprocess.run([str(cobdir.bin / "mfds"), "-s", "2", "SYSAD", "SYSAD"], env=env,
                            stdout=subprocess.DEVNULL)
@@ -116,6 +138,9 @@ def main() -> int:
               f"(new python process + one plain HTTP GET: {median_ms(plain):.1f} ms) "
               f"ratio {statistics.median(samples) / statistics.median(plain):.2f}x; "
               "target < 50 ms")
+    print(f"mdump round trip in-process (fetch + format), 100 servers: {median_ms(trip):.2f} ms "
+          f"median of {len(trip)} (plain http.client GET: {median_ms(plain_trip):.2f} ms) "
+          f"ratio {statistics.median(trip) / statistics.median(plain_trip):.2f}x")
     return 0
 
 

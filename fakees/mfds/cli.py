@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 from fakees.cobdir import Cobdir, mfds_port
-from fakees.mfds.api import DirectoryApi
 from fakees.mfds.client import MfdsClient, MfdsDown, MfdsError
 from fakees.mfds.daemon import READY_FD_ENV, Journal, process_start_ticks
 from fakees.mfds.repository import (
@@ -28,7 +27,6 @@ from fakees.mfds.repository import (
     RepositoryCorrupt,
     RepositoryLocked,
 )
-from fakees.mfds.xmlio import export_xml, import_xml
 
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0
@@ -96,6 +94,8 @@ def shutdown(cobdir: Cobdir, user: str, password: str) -> str:
 
 
 def export(cobdir: Cobdir, target: Path, name: str | None) -> str:
+    from fakees.mfds.xmlio import export_xml  # only here: starting mfds need not load XML
+
     if not target.is_dir():
         raise Refused(f"export directory {target} does not exist")
     directory = Repository(cobdir.repository).load()
@@ -109,6 +109,9 @@ def export(cobdir: Cobdir, target: Path, name: str | None) -> str:
 
 def import_file(cobdir: Cobdir, path: Path) -> str:
     """Import through the running mfds32 if there is one, else straight into the repository."""
+    from fakees.mfds.api import DirectoryApi
+    from fakees.mfds.xmlio import import_xml
+
     try:
         raw = path.read_bytes()
     except OSError as exc:
