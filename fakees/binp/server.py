@@ -147,10 +147,10 @@ class BinpServerProtocol(protocol.Protocol):
                 self._welcome(event)
             else:
                 self._queue.append(event)
+                self._run_next()  # a quick service answers before the next frame is parsed
         if got_frame:
             self._arm_idle()
         self._arm_read_timeout()
-        self._run_next()
 
     def _welcome(self, hello: Hello) -> None:
         limits = self.factory.settings.limits
