@@ -77,6 +77,8 @@ def main() -> int:
             idle.wait()
         finally:
             os.kill(mfds_pid, signal.SIGTERM)
+            while Path(f"/proc/{mfds_pid}").exists():  # let it finish before the rmtree
+                time.sleep(0.05)
     start, stop, bare_start = (statistics.median(x) for x in (starts, stops, bare))
     size = statistics.median(rss)
     print(f"cycles: {args.cycles}; bare python start-up {bare_start * 1000:.0f} ms, "

@@ -186,10 +186,11 @@ class Supervisor:
                      for comms in self.server.get("comms", []) for listener in comms["listeners"]]
         for listener in listeners:
             self.listeners[listener["name"]] = ListenerLifecycle(listener["name"])
-        self._add("casmgr32", "casmgr32", [region_arg], self.child_env(), True)
-        self._add("casjcp32", "casjcp32", [region_arg], self.child_env(), True)
+        # mfcs32 first: it imports the most (Twisted, BINP) and is on the start's critical path.
         self._add("mfcs32", "mfcs32", ["-n", region_arg],
                   self.child_env({ENV_LISTENERS: json.dumps(listeners)}), False)
+        self._add("casmgr32", "casmgr32", [region_arg], self.child_env(), True)
+        self._add("casjcp32", "casjcp32", [region_arg], self.child_env(), True)
         sep_env = {str(k): str(v) for k, v in (self.server.get("env") or {}).items()}
         for index in range(1, int(self.server.get("seps") or 2) + 1):
             self._add(f"cassi32#{index}", "cassi32", [region_arg],

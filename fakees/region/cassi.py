@@ -36,7 +36,8 @@ class Sep:
             raise SystemExit(0)
 
     def connect(self) -> socket.socket:
-        delay = 0.02
+        """Poll briskly for the first seconds (mfcs32 is starting too), then back off."""
+        start, delay = time.monotonic(), 0.01
         while True:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             try:
@@ -45,7 +46,8 @@ class Sep:
             except OSError:
                 sock.close()
                 time.sleep(delay)
-                delay = min(delay * 2, 1.0)
+                if time.monotonic() - start > 5:
+                    delay = min(delay * 2, 1.0)
 
     def handle(self, message: dict[str, Any]) -> dict[str, Any]:
         reply: dict[str, Any] = {"type": "reply", "id": message.get("id")}
