@@ -61,17 +61,20 @@ def build_call(compiler: Compiler, stmt: A.Call) -> Callable[[], None]:
                  if stmt.returning is not None else None)
     inst = compiler.inst
     run_unit = inst.run_unit
+    c_functions: dict[str, Any] = {}  # names resolved to C, as the RTS keeps them loaded
 
     def call() -> None:
         name = const_name if const_name is not None else bytes(target()).decode(
             "latin-1").strip()
         values = [(mode, get()) for mode, get in args]
-        program = run_unit.find_program(name)
+        program = None if name in c_functions else run_unit.find_program(name)
         if program is not None:
             code = program.call([v for _, v in values])
             inst.set_return_code(code)
         else:
-            fn = c_function(name)
+            fn = c_functions.get(name) or c_function(name)
+            if fn is not None:
+                c_functions[name] = fn
             if fn is None:
                 if on_exception is not None:
                     on_exception()

@@ -1,0 +1,156 @@
+"""COBOL interpreter speed, as ratios against GnuCOBOL measured in the same run.
+
+1. CBLAPP01 (the report's counter service: open, read, rewrite, close of an
+   indexed file, durable) called in-process in a loop: fakees' Python API
+   (``load_program(...).call``) vs a GnuCOBOL driver that CALLs the same
+   program (``cobc -m``) in a loop. Ratio = fakees calls/s / GnuCOBOL calls/s.
+2. An arithmetic loop (PERFORM VARYING with COMPUTE, ADD, DIVIDE ... REMAINDER)
+   run by ``cobrun``'s engine in-process vs the ``cobc -x`` executable.
+
+Run: .venv/bin/python bench/bench_cobol.py [--calls N] [--loops N]
+Uses the seed's cblapp01.cbl when /work/shared/seed exists, else cobol/cblcount.cbl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from fakees.cobol import load_program
+from fakees.cobol.gnt import compile_source
+from fakees.cobol.runtime import ProgramInstance, RunUnit, run_main
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO.parent / "shared" / "seed" / "cobol"
+
+DRIVER = """       IDENTIFICATION DIVISION.
+       PROGRAM-ID. BENCHDRV.
+       DATA DIVISION.
+       WORKING-STORAGE SECTION.
+       01 W-A PIC X(20).
+       01 W-B PIC X(10).
+       01 W-C PIC X(20).
+       01 W-D PIC 9(10).
+       PROCEDURE DIVISION.
+           PERFORM {calls} TIMES
+              CALL "{program}" USING W-A W-B W-C W-D
+           END-PERFORM
+           DISPLAY W-D
+           STOP RUN.
+"""
+
+ARITH = """       IDENTIFICATION DIVISION.
+       PROGRAM-ID. ARITH.
+       DATA DIVISION.
+       WORKING-STORAGE SECTION.
+       01 I      PIC 9(9) COMP.
+       01 TOTAL  PIC S9(15)V99 COMP-3 VALUE 0.
+       01 Q      PIC 9(9).
+       01 R      PIC 9(4).
+       01 X      PIC S9(7)V99.
+       PROCEDURE DIVISION.
+           PERFORM VARYING I FROM 1 BY 1 UNTIL I > {loops}
+              COMPUTE X = I * 3 / 7 + 1.25
+              ADD X TO TOTAL
+              DIVIDE I BY 13 GIVING Q REMAINDER R
+              IF R = 0 SUBTRACT 1 FROM TOTAL END-IF
+           END-PERFORM
+           DISPLAY TOTAL
+           STOP RUN.
+"""
+
+
+def cobc(args: list[str], cwd: Path) -> None:
+    subprocess.run(["cobc", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def counter_program(work: Path) -> tuple[str, Path, Path, str]:
+    """(program name, service source, initialiser source, file env name)."""
+    if SEED.is_dir():
+        shutil.copy(SEED / "cblapp01.cbl", work / "CBLAPP01.cbl")
+        shutil.copy(SEED / "initfile1.cbl", work / "INITFILE1.cbl")
+        return "CBLAPP01", work / "CBLAPP01.cbl", work / "INITFILE1.cbl", "APPFILE01"
+    shutil.copy(REPO / "cobol" / "cblcount.cbl", work / "CBLCOUNT.cbl")
+    shutil.copy(REPO / "cobol" / "initcnt.cbl", work / "INITCNT.cbl")
+    return "CBLCOUNT", work / "CBLCOUNT.cbl", work / "INITCNT.cbl", "CNTFILE"
+
+
+def run_quiet(source: Path, cwd: Path) -> None:
+    unit = RunUnit(stdout=io.BytesIO(), cwd=str(cwd))
+    run_main(ProgramInstance(compile_source(str(source)), unit))
+
+
+def bench_service(work: Path, calls: int) -> tuple[float, float]:
+    name, service, init, env_name = counter_program(work)
+    rates = {}
+    for system in ("gnucobol", "fakees"):
+        run_dir = work / system
+        run_dir.mkdir()
+        os.environ[env_name] = str(run_dir / env_name)
+        if system == "gnucobol":
+            cobc(["-x", "-o", str(run_dir / "init"), str(init)], run_dir)
+            cobc(["-m", "-o", str(run_dir / f"{name}.so"), str(service)], run_dir)
+            (run_dir / "drv.cbl").write_text(DRIVER.format(calls=calls, program=name))
+            cobc(["-x", "-o", str(run_dir / "drv"), "drv.cbl"], run_dir)
+            subprocess.run([str(run_dir / "init")], cwd=run_dir, check=True, capture_output=True)
+            env = dict(os.environ, COB_LIBRARY_PATH=str(run_dir))
+            start = time.perf_counter()
+            subprocess.run([str(run_dir / "drv")], cwd=run_dir, env=env, check=True,
+                           capture_output=True)
+            rates[system] = calls / (time.perf_counter() - start)
+        else:
+            run_quiet(init, run_dir)
+            prog = load_program(service, cwd=str(run_dir))
+            args = [bytearray(20), bytearray(10), bytearray(20), bytearray(10)]
+            start = time.perf_counter()
+            for _ in range(calls):
+                prog.call(args)
+            rates[system] = calls / (time.perf_counter() - start)
+            assert int(args[3]) == calls - 1, args[3]
+    return rates["fakees"], rates["gnucobol"]
+
+
+def bench_arith(work: Path, loops: int) -> tuple[float, float]:
+    source = work / "ARITH.cbl"
+    source.write_text(ARITH.format(loops=loops))
+    cobc(["-x", "-o", str(work / "arith"), str(source)], work)
+    start = time.perf_counter()
+    gnu = subprocess.run([str(work / "arith")], cwd=work, check=True, capture_output=True)
+    gnu_time = time.perf_counter() - start
+    out = io.BytesIO()
+    instance = ProgramInstance(compile_source(str(source)), RunUnit(stdout=out, cwd=str(work)))
+    start = time.perf_counter()
+    run_main(instance)
+    fake_time = time.perf_counter() - start
+    assert out.getvalue() == gnu.stdout, (out.getvalue(), gnu.stdout)
+    return loops / fake_time, loops / gnu_time
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=3000)
+    parser.add_argument("--loops", type=int, default=200_000)
+    args = parser.parse_args(argv)
+    if shutil.which("cobc") is None:
+        print("bench_cobol: GnuCOBOL (cobc) is needed as the peer", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="bench-cobol-") as tmp:
+        work = Path(tmp)
+        fake, gnu = bench_service(work, args.calls)
+        print(f"counter service in-process, durable: fakees {fake:,.0f} calls/s, "
+              f"GnuCOBOL {gnu:,.0f} calls/s, ratio {fake / gnu:.2f}")
+        fake, gnu = bench_arith(work, args.loops)
+        print(f"arithmetic loop: fakees {fake:,.0f} iterations/s, "
+              f"GnuCOBOL {gnu:,.0f} iterations/s, ratio {fake / gnu:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

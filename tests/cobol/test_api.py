@@ -1,0 +1,97 @@
+"""The Python API a SEP uses: load once, call many times with LINKAGE buffers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fakees.cobol import (
+    CobolRuntimeError,
+    LinkageItem,
+    StopRun,
+    compile_file,
+    linkage_of_source,
+    load_program,
+)
+
+STATEFUL = """       IDENTIFICATION DIVISION.
+       PROGRAM-ID. STATEFUL.
+       ENVIRONMENT DIVISION.
+       INPUT-OUTPUT SECTION.
+       FILE-CONTROL.
+           SELECT LOG-FILE ASSIGN TO "calls.log"
+               ORGANIZATION LINE SEQUENTIAL.
+       DATA DIVISION.
+       FILE SECTION.
+       FD LOG-FILE.
+       01 LOG-LINE PIC X(20).
+       WORKING-STORAGE SECTION.
+       01 CALLS     PIC 9(4) VALUE 0.
+       01 IS-OPEN   PIC X VALUE "N".
+       LINKAGE SECTION.
+       01 LK-OP     PIC X(5).
+       01 LK-OUT.
+          05 LK-COUNT PIC 9(4).
+          05 LK-NEG   PIC S9(3)V99 COMP-3.
+       PROCEDURE DIVISION USING LK-OP LK-OUT.
+           ADD 1 TO CALLS
+           MOVE CALLS TO LK-COUNT
+           COMPUTE LK-NEG = 0 - CALLS / 4
+           IF IS-OPEN = "N"
+              OPEN OUTPUT LOG-FILE
+              MOVE "Y" TO IS-OPEN
+           END-IF
+           MOVE LK-OP TO LOG-LINE
+           WRITE LOG-LINE
+           IF LK-OP = "CLOSE"
+              CLOSE LOG-FILE
+              MOVE "N" TO IS-OPEN
+           END-IF
+           IF LK-OP = "STOP"
+              STOP RUN
+           END-IF
+           EXIT PROGRAM.
+"""
+
+
+@pytest.fixture
+def stateful(tmp_path: Path) -> Path:
+    source = tmp_path / "stateful.cbl"
+    source.write_text(STATEFUL)
+    compile_file(source, tmp_path / "STATEFUL.gnt")
+    return tmp_path / "STATEFUL.gnt"
+
+
+def test_linkage_items_from_loaded_program_and_from_source(stateful: Path) -> None:
+    expected = [LinkageItem("LK-OP", "X(5)", "DISPLAY", 5),
+                LinkageItem("LK-OUT", None, "DISPLAY", 7)]
+    assert load_program(stateful).linkage == expected
+    assert linkage_of_source(stateful.with_name("stateful.cbl")) == expected
+
+
+def test_seed_linkage_parse_only(seed: Path) -> None:
+    items = linkage_of_source(seed / "cobol" / "cblapp01.cbl")
+    assert [(i.name, i.picture, i.length) for i in items] == [
+        ("LK-DATETIME", "X(20)", 20), ("LK-PGMNAME", "X(10)", 10),
+        ("LK-HOSTNAME", "X(20)", 20), ("LK-COUNTER", "9(10)", 10)]
+
+
+def test_working_storage_and_open_files_persist_across_calls(stateful: Path,
+                                                              tmp_path: Path) -> None:
+    prog = load_program(stateful, cwd=str(tmp_path))
+    out = bytearray(7)
+    for n, op in enumerate([b"ONE  ", b"TWO  ", b"CLOSE"], 1):
+        assert prog.call([bytearray(op), out]) == 0
+        assert out[:4] == b"%04d" % n
+    assert out[4:] == bytes.fromhex("00075d")  # COMP-3 -0.75 written into the caller's buffer
+    assert (tmp_path / "calls.log").read_text() == "ONE\nTWO\nCLOSE\n"
+
+
+def test_stop_run_and_short_buffer(stateful: Path, tmp_path: Path) -> None:
+    prog = load_program(stateful, cwd=str(tmp_path))
+    with pytest.raises(CobolRuntimeError) as info:
+        prog.call([bytearray(b"ONE  "), bytearray(3)])
+    assert info.value.code == 114
+    with pytest.raises(StopRun):
+        prog.call([bytearray(b"STOP "), bytearray(7)])
