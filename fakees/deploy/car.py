@@ -246,4 +246,9 @@ def _manifest(data: bytes, origin: str) -> dict[str, Any]:
                        "(name -> SHA-256)")
     for name in files:
         _check_name(name, where)
+    expected = {manifest["mapping"], program["gnt"], program.get("source") or program["gnt"]}
+    extra = sorted(set(files) - expected)
+    if extra:  # a package never carries data files: APPFILE01 must not be overwritten
+        raise CarError(f"{where}: {', '.join(extra)} is neither the mapping, the program nor "
+                       "its source; a package carries nothing else")
     return manifest

@@ -162,6 +162,8 @@ def link_member(name: str) -> zipfile.ZipInfo:
     ([("extra.txt", b"x")], None, "", "'extra.txt' is not listed in the manifest"),
     ([("bomb.dat", bytes(8 << 20))], None, "", "compression ratio above 100"),
     ([], lambda m: m.update(version=2), "", "package version 2 is not supported"),
+    ([("APPFILE01", b"x")], lambda m: m["files"].update({"APPFILE01": car.digest(b"x")}), "",
+     "APPFILE01 is neither the mapping, the program nor its source"),
     ([], lambda m: m["files"].update({"svc.xml": "0" * 64}), "", "does not match its SHA-256"),
     ([], None, car.MANIFEST, "not a fakees .car package"),
     ([], None, "TYPES01.gnt", "missing from the archive"),
