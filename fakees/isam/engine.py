@@ -128,6 +128,7 @@ class IndexedFile:
         dups = sum(k.duplicates for k in keys)
         self._slot_head = struct.Struct(f">I{dups}Q")
         self._dup_keys = [i for i, k in enumerate(keys) if k.duplicates]
+        self._key_end = max(k.end for k in keys)  # a shorter record cannot carry its keys
 
     # -- OPEN and CLOSE --------------------------------------------------
 
@@ -648,7 +649,8 @@ class IndexedFile:
 
     def _check_size(self, record: bytes) -> Status | None:
         meta = self._meta()
-        return None if meta.min_size <= len(record) <= meta.record_size else st.BAD_RECORD_SIZE
+        fits = max(meta.min_size, self._key_end) <= len(record) <= meta.record_size
+        return None if fits else st.BAD_RECORD_SIZE
 
     def _check_sequential(self, primary: bytes) -> Status | None:
         if self.access != "SEQUENTIAL":
@@ -725,5 +727,5 @@ def _check_description(mode: str, record_size: int, min_size: int, keys: list[Ke
     if not 0 < len(keys) <= MAX_KEYS or keys[0].duplicates:
         raise ValueError("need 1 to 64 keys, and the primary key has no duplicates")
     for k in keys:
-        if k.offset < 0 or not 0 < k.length <= MAX_KEY_LENGTH or k.end > min_size:
-            raise ValueError(f"key {k} must lie in the shortest record ({min_size} bytes)")
+        if k.offset < 0 or not 0 < k.length <= MAX_KEY_LENGTH or k.end > record_size:
+            raise ValueError(f"key {k} must lie in the record ({record_size} bytes)")

@@ -145,9 +145,17 @@ def test_variable_length_records(tmp_path: Path) -> None:
     assert f.write(b"K2    AAAAxyz") == Status("02")
     assert f.write(b"K3    AAA") == Status("44")
     f.close()
-    f, _ = open_(path, "INPUT", min_size=10)
+    f, _ = open_(path, "I-O", min_size=10)
     assert f is not None
     assert f.read(0, b"K2    ") == (Status("00"), b"K2    AAAAxyz")
+    assert f.rewrite(b"K2    BBBB") == Status("00")
+    assert f.read(0, b"K2    ") == (Status("00"), b"K2    BBBB")
+    f.close()
+    short = tmp_path / "SHORT"
+    f, _ = open_(short, "OUTPUT", min_size=4)  # a record shorter than its keys is refused
+    assert f is not None
+    assert f.write(b"K3    AAA") == Status("44")
+    assert f.write(b"K3    AAAA") == Status("00")
     f.close()
 
 
@@ -170,7 +178,7 @@ def test_description_that_disagrees_with_the_file(data: Path) -> None:
     assert open_(data, record_size=21) == (None, Status("39"))
     assert open_(data, keys=[KeySpec(0, 6)]) == (None, Status("39"))
     assert open_(data, keys=[KeySpec(0, 5), KeySpec(6, 4, True)]) == (None, Status("39"))
-    with pytest.raises(ValueError, match="shortest record"):
+    with pytest.raises(ValueError, match="must lie in the record"):
         open_(data, keys=[KeySpec(18, 6)])
 
 
