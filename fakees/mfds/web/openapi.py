@@ -14,7 +14,7 @@ from fakees.mfds.repository import LISTENER_STATUSES, MAX_SEPS, REGION_STATUSES
 from fakees.mfds.web.metrics import SERVICE_PATTERN
 
 NAME = {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,31}$"}
-ENDPOINT = {"type": "string", "maxLength": 300,
+ENDPOINT = {"type": "string", "maxLength": 300, "examples": ["tcp:*:*", "tcp:10.0.0.1:9003"],
             "description": "tcp:ADDRESS:PORT, * for any address or port, e.g. tcp:10.0.0.1:9003"}
 
 
