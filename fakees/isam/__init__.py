@@ -4,7 +4,9 @@ A file is two files on disk, as with the product: the data file named as
 mapped (``APPFILE01``) and its index ``APPFILE01.idx``; ``file`` recognises
 them as "Micro Focus File with Header (DAT)" and "Micro Focus Index File
 (IDX)".  A third file, ``APPFILE01.jnl``, is the commit journal (see
-docs/ISAM.md for the format and the crash-safety protocol).
+docs/ISAM.md for the format and the crash-safety protocol).  A key number
+out of range, an unknown mode or START operator, or keys outside the record
+are the caller's bugs and raise ValueError.
 
 Public API (everything returns a ``Status``; nothing raises for a COBOL-level
 condition, bad file or lock conflict)::
@@ -20,7 +22,8 @@ condition, bad file or lock conflict)::
                              optional=False)     # SELECT OPTIONAL: absent file -> 05
     if f is None: ...                            # st.code is "35", "39", "9/065", ...
     st, rec = f.read(0, b"KEY001")               # random READ by key n; rec None unless st.ok
-    st = f.start(1, b"0000000042", ">=")         # START; op "=", ">", ">=", "<", "<=";
+    st = f.start(1, b"0000000042", ">=")         # START; op "=", ">", ">=", "<", "<=",
+                                                 # "NOT <", "NOT >", "FIRST", "LAST";
                                                  # a shorter key compares on its prefix
     st, rec = f.read_next()                      # READ NEXT in the key of reference
     st, rec = f.read_previous()                  # READ PREVIOUS

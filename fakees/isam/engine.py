@@ -51,6 +51,7 @@ MODES = ("INPUT", "OUTPUT", "I-O", "EXTEND")
 LOCK_MODES = (None, "EXCLUSIVE", "MANUAL", "AUTOMATIC")
 ACCESS_MODES = ("SEQUENTIAL", "RANDOM", "DYNAMIC")
 DAT, IDX = 0, 1
+_START_SYNONYMS = {"NOT <": ">=", "NOT >": "<=", "FIRST": ">=", "LAST": "<="}
 _FREE_PAGE = struct.Struct(">B7xQ")  # type 0, next free page + 1
 _NEXT_FREE = struct.Struct(">Q")
 
@@ -460,10 +461,17 @@ class IndexedFile:
 
     @_guarded(pair=False)
     def start(self, key_no: int, key: bytes, op: str = "=") -> Status:
-        """START: position for READ NEXT/PREVIOUS; a short key compares as a prefix."""
+        """START: position for READ NEXT/PREVIOUS; a short key compares as a prefix.
+
+        ``op`` is "=", ">", ">=", "<", "<=", "NOT <", "NOT >", or "FIRST" / "LAST"
+        (which ignore ``key``).
+        """
         bad = self._check(self.mode in ("INPUT", "I-O"), st.READ_NOT_ALLOWED, key_no)
         if bad is not None:
             return bad
+        if op in ("FIRST", "LAST"):
+            key = b""
+        op = _START_SYNONYMS.get(op, op)
         if op not in ("=", ">", ">=", "<", "<="):
             raise ValueError(f"START operator {op!r}")
         if self.absent:

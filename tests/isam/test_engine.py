@@ -77,6 +77,11 @@ def test_reads_in_key_order_with_duplicates(data: Path) -> None:
     assert backwards == [rec("K4", "C"), rec("K3", "B"), rec("K2", "A"), rec("K1", "B")]
     assert f.read_previous() == (Status("10"), None)
     assert f.start(0, b"K5", "=") == Status("23")
+    assert f.start(0, b"K2", "NOT <") == Status("00") and f.read_next()[1] == rec("K2", "A")
+    assert f.start(0, b"K2", "NOT >") == Status("00")
+    assert f.read_previous()[1] == rec("K2", "A")
+    assert f.start(1, b"", "LAST") == Status("00") and f.read_next()[1] == rec("K4", "C")
+    assert f.start(1, b"", "FIRST") == Status("00") and f.read_next()[1] == rec("K2", "A")
     assert f.read(0, b"K9    ") == (Status("23"), None)
     assert f.read(1, b"B   ") == (Status("02"), rec("K1", "B"))
     f.close()
