@@ -168,12 +168,13 @@ class Connection:
         if self._header is None and len(self._buffer) >= wire.HEADER_SIZE:
             self._header = self._check_header(bytes(self._buffer[: wire.HEADER_SIZE]))
         if self._header is not None:
-            total = wire.HEADER_SIZE + self._header[2]
+            kind, call_id, length = self._header
+            total = wire.HEADER_SIZE + length
             if len(self._buffer) >= total:
-                frame = bytes(self._buffer[:total])
+                payload = bytes(self._buffer[wire.HEADER_SIZE : total])
                 del self._buffer[:total]
                 self._header = None
-                event = self._decode(frame)
+                event = self._decode(kind, call_id, payload)
                 self._apply(self.their_role, event)
                 return event
         if self._eof:
@@ -194,8 +195,8 @@ class Connection:
             )
         return kind, call_id, length
 
-    def _decode(self, frame: bytes) -> Event:
-        event = wire.decode(frame)
+    def _decode(self, kind: int, call_id: int, payload: bytes) -> Event:
+        event = wire.decode_payload(kind, call_id, payload)
         if isinstance(event, Reply):
             self._check_reply(event)
         return event

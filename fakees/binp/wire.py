@@ -10,6 +10,7 @@ to say precisely where and why (field path, argument number).
 from __future__ import annotations
 
 import io
+import struct
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -102,7 +103,9 @@ Frame = c.Struct(
     "header" / Header,
     "payload" / c.FixedSized(this.header.length, c.Switch(this.header.type, PAYLOADS)),
 )
-_HEADER_FAST = Header.compile()
+# The header is fixed-size and on every frame's path: struct reads and writes the same
+# 12 bytes as `Header` (tests/binp/test_properties.py checks the two agree).
+HEADER_STRUCT = struct.Struct(">2sBBII")
 _PAYLOADS_FAST = {kind: payload.compile() for kind, payload in PAYLOADS.items()}
 
 INT_RANGES = {
@@ -126,14 +129,12 @@ def parse_header(data: bytes) -> tuple[int, int, int]:
         raise RemoteProtocolError(
             ErrorCode.MALFORMED_FRAME, f"flags byte is 0x{data[3]:02x} at offset 3 (must be 0)"
         )
-    header = _HEADER_FAST.parse(data)
-    if header.type not in FRAME_NAMES:
+    _, kind, _, call_id, length = HEADER_STRUCT.unpack(data)
+    if kind not in FRAME_NAMES:
         raise RemoteProtocolError(
-            ErrorCode.MALFORMED_FRAME,
-            f"unknown frame type 0x{header.type:02x} at offset 2",
-            header.call_id,
+            ErrorCode.MALFORMED_FRAME, f"unknown frame type 0x{kind:02x} at offset 2", call_id
         )
-    return header.type, header.call_id, header.length
+    return kind, call_id, length
 
 
 # ---- decoding ---------------------------------------------------------------------------
@@ -149,6 +150,11 @@ def decode(frame: bytes) -> Event:
             f"{frame_name(kind)} header says {length} payload bytes, frame has {len(payload)}",
             call_id,
         )
+    return decode_payload(kind, call_id, payload)
+
+
+def decode_payload(kind: int, call_id: int, payload: bytes) -> Event:
+    """The event of a frame whose header `parse_header` has already read."""
     try:
         body = _PAYLOADS_FAST[kind].parse(payload)
         return _to_event(kind, call_id, body)
@@ -291,7 +297,7 @@ def encode(event: Event) -> bytes:
         raise LocalProtocolError(
             ErrorCode.MALFORMED_FRAME, f"cannot encode {frame_name(kind)}: {exc}", call_id
         ) from None
-    return _HEADER_FAST.build({"type": kind, "call_id": call_id, "length": len(payload)}) + payload
+    return HEADER_STRUCT.pack(MAGIC, kind, 0, call_id, len(payload)) + payload
 
 
 def _from_event(event: Event) -> tuple[int, int, dict[str, Any]]:

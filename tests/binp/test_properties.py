@@ -35,6 +35,17 @@ def test_every_event_round_trips(event) -> None:
     assert wire.encode(wire.decode(data)) == data
 
 
+@given(bs.frames())
+def test_struct_header_reads_what_the_construct_header_declares(frame: bytes) -> None:
+    header = wire.Header.parse(frame[: wire.HEADER_SIZE])
+    assert wire.parse_header(frame[: wire.HEADER_SIZE]) == (
+        header.type,
+        header.call_id,
+        header.length,
+    )
+    assert wire.Header.build(header) == frame[: wire.HEADER_SIZE]
+
+
 @given(bs.malformed_frames())
 def test_every_malformed_frame_is_rejected_as_malformed(frame: bytes) -> None:
     with pytest.raises(RemoteProtocolError) as caught:
