@@ -745,7 +745,9 @@ class Compiler:
             racc = self.access(stmt.remainder)
             rholder: list[Number] = [0]
             rset = self.store_number(racc, lambda: rholder[0])
-            remainder = (rholder, rset, ops[0], ops[1])
+            if len(plan) != 1 or plan[0][3].category != NUMERIC:
+                raise self.error(None, "DIVIDE ... REMAINDER needs one numeric GIVING item")
+            remainder = (rholder, rset, ops[0], ops[1], *numeric_codec(plan[0][3]))
         single = len(plan) == 1 and not check and remainder is None
 
         if single:
@@ -778,10 +780,9 @@ class Compiler:
                 holder[0] = value
                 store()
                 if remainder is not None:
-                    rholder, rset, dividend, divisor = remainder
-                    stored = numeric_codec(item)[0](numeric_codec(item)[1](value)) \
-                        if item.category == NUMERIC else value
-                    rholder[0] = dividend() - stored * divisor()
+                    # the remainder uses the quotient as stored (truncated to its picture)
+                    rholder, rset, dividend, divisor, decode, encode = remainder
+                    rholder[0] = dividend() - decode(encode(value)) * divisor()
                     rset()
             if failed and size_error is not None:
                 size_error()
