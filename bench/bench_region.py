@@ -82,12 +82,12 @@ def main() -> int:
     start, stop, bare_start = (statistics.median(x) for x in (starts, stops, bare))
     size = statistics.median(rss)
     print(f"cycles: {args.cycles}; bare python start-up {bare_start * 1000:.0f} ms, "
-          f"bare idle python {bare_rss:.1f} MB")
-    print(f"casstart to Started:       {start * 1000:6.0f} ms median (max "
-          f"{max(starts) * 1000:.0f})  = {start / bare_start:4.1f}x a bare python start-up"
+          f"bare idle python {bare_rss:.1f} MB; load average {os.getloadavg()[0]:.1f}")
+    print(f"casstart to Started:     {start * 1000:6.0f} ms median (min {min(starts) * 1000:.0f}, "
+          f"max {max(starts) * 1000:.0f})  = {start / bare_start:4.1f}x a bare python start-up"
           f"  [goal < 1000 ms]")
-    print(f"casstop /w to none left:   {stop * 1000:6.0f} ms median (max "
-          f"{max(stops) * 1000:.0f})  = {stop / bare_start:4.1f}x a bare python start-up"
+    print(f"casstop /w to none left: {stop * 1000:6.0f} ms median (min {min(stops) * 1000:.0f}, "
+          f"max {max(stops) * 1000:.0f})  = {stop / bare_start:4.1f}x a bare python start-up"
           f"  [goal < 1000 ms]")
     print(f"idle RSS, 6 processes:     {size:6.1f} MB  = {size / (6 * bare_rss):4.2f}x six bare "
           f"idle pythons  [goal < 150 MB]")

@@ -125,6 +125,7 @@ def test_killed_cascd_means_not_responding_then_stopped_and_orphans_exit(region,
         seen.add(region.status()["status"])
         return "Stopped" in seen
     wait_for(stopped, what="MFDS to mark the region Stopped")
+    assert "Not Responding" in seen  # MFDS's liveness check: Not Responding, then Stopped
     assert listener(region.status())["status"] == "Stopped"
     assert region.run("casstart", "/rESSRV01").returncode == 0  # and it can start again
 
