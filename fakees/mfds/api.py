@@ -5,7 +5,8 @@ Routes are shaped after the product's later admin API (`/native/v1/regions/...`)
 caller reached us somehow), the port must be ours. Bodies and replies are JSON;
 errors are `{"error": "precise message"}` with the status code shown.
 
-    GET    /native/v1/mfds                          -> {"pid", "port", "repository", "servers"}
+    GET    /native/v1/mfds                          -> {"pid", "address", "port", "repository",
+                                                        "servers"}
     POST   /native/v1/mfds/shutdown                 {"user", "password"} -> 200 | 401
     POST   /native/v1/mfds/import                   {"servers": [SERVER...]} -> 201 | 400 | 409
                                                     (all or nothing)

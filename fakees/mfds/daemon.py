@@ -134,7 +134,8 @@ def serve(repository: Repository, directory: Any, journal: Journal, bind: str, p
         port=port,
         save=repository.save,
         journal=journal.write,
-        info=lambda: {"pid": os.getpid(), "port": port, "repository": str(repository.path)},
+        info=lambda: {"pid": os.getpid(), "address": bind or "*", "port": port,
+                      "repository": str(repository.path)},
         journal_lines=journal.lines,
         shutdown=shutdown,
     )

@@ -93,6 +93,7 @@ def test_tampered_repository_refuses_to_start(es_env, reaper):
     refused = run(es_env, "mfds")
     assert refused.returncode == 1
     assert refused.stderr.startswith(f"mfds: {repository.path}: checksum mismatch")
+    assert "Defaced" in repository.path.read_text()  # refused, not "repaired"
     repository.path.write_text(raw[:100])
     refused = run(es_env, "mfds")
     assert refused.returncode == 1 and "truncated or was edited" in refused.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +102,15 @@ def test_a_region_that_died_is_not_left_started(es_env, reaper):
     journal = "\n".join(c.journal())
     assert f"process {stand_in.pid} is gone; status Not Responding" in journal
     assert f"process {stand_in.pid} is gone; status Stopped, listeners Stopped" in journal
+
+
+def test_bind_address_from_flag_or_environment(es_env, reaper):
+    env = {k: v for k, v in es_env.items() if k != "MFDS_BIND"}
+    proc = run(env, "mfds", "--bind", "127.0.0.1")
+    assert proc.returncode == 0, proc.stderr
+    reaper.track(int(Path(env["COBDIR"], "etc", "mfds", "mfds32.pid").read_text()))
+    info = client(es_env).info()
+    assert (info["address"], info["port"]) == ("127.0.0.1", int(es_env["CCITCP2_PORT"]))
+    assert run(env, "mfds", "-s", "2", "SYSAD", "SYSAD").returncode == 0
+    start_mfds(es_env, reaper)
+    assert client(es_env).info()["address"] == "127.0.0.1"
