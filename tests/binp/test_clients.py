@@ -7,6 +7,7 @@ import datetime
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -298,3 +299,59 @@ def test_continuity_notices_repeated_counters() -> None:
         [CallRecord(i + 1, t0, True, "h", c) for i, c in enumerate([1, 2, 3, 2, 3, 4])]
     )
     assert continuity.counter_gaps() == ([], [2, 3])
+
+
+def test_a_c_client_written_from_the_spec_alone_interoperates(listener, tmp_path: Path) -> None:
+    """tests/binp/c_client/binp_call.c knows only protocol/BINP.md."""
+    if shutil.which("cc") is None:
+        pytest.skip("no C compiler (cc) to build the spec-only client")
+    source = Path(__file__).parent / "c_client" / "binp_call.c"
+    binary = tmp_path / "binp_call"
+    subprocess.run(["cc", "-O1", "-Wall", "-Werror", "-o", str(binary), str(source)], check=True)
+    srv = listener("--counter", "srv01", "--hostname", "host1")
+    for expected in ("0", "1"):
+        done = subprocess.run(
+            [str(binary), "127.0.0.1", str(srv.port), "srv01.CBLAPP01"],
+            capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        match = LINE.match(done.stdout.strip())
+        assert match and match.groups() == ("host1", expected), done.stdout
+    done = subprocess.run(
+        [str(binary), "127.0.0.1", str(srv.port), "nosuch.op"], capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("binp_call: ERROR 102: no service 'nosuch'")
+
+
+TWISTED_SCRIPT = """
+import sys
+from twisted.internet import defer, task
+from fakees.binp.client import ConnectFailed, outs
+from fakees.binp.twisted_client import connect
+
+@defer.inlineCallbacks
+def main(reactor, port, dead_port):
+    proto = yield connect(reactor, "127.0.0.1", int(port))
+    yield proto.initialize(True)
+    calls = [proto.call("srv01.CBLAPP01", outs("SSSL")) for _ in range(3)]
+    values = yield defer.gatherResults(calls)
+    print(" ".join(str(v[3]) for v in values))
+    proto.close()
+    try:
+        yield connect(reactor, "127.0.0.1", int(dead_port))
+    except ConnectFailed as exc:
+        print("refused" if exc.refused else "other")
+
+task.react(main, sys.argv[1:])
+"""
+
+
+def test_twisted_client_on_a_real_reactor(listener) -> None:
+    srv = listener("--counter", "srv01", "--hostname", "host1")
+    done = subprocess.run(
+        [PYTHON, "-c", TWISTED_SCRIPT, str(srv.port), str(free_port())],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["0 1 2", "refused"]
