@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import select
 import stat
 import subprocess
 
@@ -70,3 +72,27 @@ def test_bad_flags_and_unwritable_directory_change_nothing(es_env, cobdir: Cobdi
     assert result.returncode == 1
     assert f"cannot set up {blocker}/sub: Not a directory" in result.stderr
     assert cobdir.cas_cfg.read_text() == before
+
+
+def test_on_a_terminal_with_line_editing(es_env, cobdir: Cobdir, tmp_path):
+    """On a tty casperm reads through gnureadline: Ctrl-A moves to the start of the line
+    (the kernel's cooked mode alone would pass it on as a character)."""
+    master, slave = os.openpty()
+    proc = subprocess.Popen([f"{es_env['COBDIR']}/bin/casperm"], stdin=slave, stdout=slave,
+                            stderr=slave, env={**es_env, "TERM": "dumb"})
+    os.close(slave)
+    output = b""
+    try:
+        for answer in (b"\r", b"y\r", b"oot\x01r\r", f"{tmp_path}/tty\r".encode()):
+            while not output.rstrip().endswith((b":", b"?")):
+                ready, _, _ = select.select([master], [], [], 30)
+                assert ready, output
+                output += os.read(master, 4096)
+            output = b""
+            os.write(master, answer)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        proc.kill()
+        proc.wait()
+        os.close(master)
+    assert cobdir.read_cas_cfg()["CASROOT"] == f"{tmp_path}/tty"
