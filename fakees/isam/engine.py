@@ -713,8 +713,9 @@ class _OpLock:
             return
         # A writer announces itself on PENDING_LOCK, which stops new readers from
         # joining: fcntl would otherwise let a stream of readers starve it.
-        f.dat.lock(PENDING_LOCK, self.write, wait=True)
-        f.dat.lock(OP_LOCK, self.write, wait=True)
+        write = self.write and f.writable  # a read-only descriptor cannot write-lock
+        f.dat.lock(PENDING_LOCK, write, wait=True)
+        f.dat.lock(OP_LOCK, write, wait=True)
         f.dat.unlock(PENDING_LOCK)
         if f.meta is not None:
             f._refresh()

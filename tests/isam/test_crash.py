@@ -9,6 +9,10 @@ opens the file, which recovers, checks the structure and requires the
 contents to be exactly the model after the reported operations, or after
 one more (the one in flight); the counter therefore never goes backwards and
 no reported increment is lost.
+
+The shared variant runs LOCK MODE MANUAL writers while the parent keeps one
+INPUT handle open throughout: its next operation after each crash must find
+the dead writer's journal and recover under the shared lock.
 """
 
 from __future__ import annotations
@@ -37,9 +41,11 @@ from tests.isam.workload import (
 )
 
 ROUNDS = 1000
+SHARED_ROUNDS = 250
 
 
-def writer(path: str, first: int, report: int, crash_at: int | None) -> None:
+def writer(path: str, first: int, report: int, crash_at: int | None,
+           lock_mode: str | None) -> None:
     """The child: never returns; reports each finished operation's number + 1."""
     try:
         if crash_at is not None:
@@ -58,7 +64,8 @@ def writer(path: str, first: int, report: int, crash_at: int | None) -> None:
                 setattr(OsFile, name, crashing(getattr(OsFile, name)))
         i = first
         while True:
-            f, status = IndexedFile.open(path, "I-O", record_size=RECORD, keys=KEYS)
+            f, status = IndexedFile.open(path, "I-O", record_size=RECORD, keys=KEYS,
+                                         lock_mode=lock_mode)
             assert f is not None, status
             apply_file(f, i)
             f.close()
@@ -68,7 +75,8 @@ def writer(path: str, first: int, report: int, crash_at: int | None) -> None:
         os._exit(3)
 
 
-def run_round(path: str, done: int, rng: random.Random, reaper) -> int:  # type: ignore[no-untyped-def]
+def run_round(path: str, done: int, rng: random.Random, reaper,  # type: ignore[no-untyped-def]
+              lock_mode: str | None = None) -> int:
     """One writer's life; returns how many operations it reported finished in total."""
     read_end, write_end = os.pipe()
     injected = rng.random() < 0.5
@@ -76,7 +84,7 @@ def run_round(path: str, done: int, rng: random.Random, reaper) -> int:  # type:
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
-        writer(path, done, write_end, crash_at)
+        writer(path, done, write_end, crash_at, lock_mode)
     reaper.track(pid)
     os.close(write_end)
     if not injected:
@@ -91,18 +99,29 @@ def run_round(path: str, done: int, rng: random.Random, reaper) -> int:  # type:
     return struct.unpack_from(">Q", reported, len(reported) - 8)[0] if reported else done
 
 
-@pytest.mark.slow
-def test_kill_minus_9_campaign(tmp_path: Path, reaper) -> None:  # type: ignore[no-untyped-def]
-    path = str(tmp_path / "APPFILE01")
+def new_counter_file(path: str) -> Model:
     f, status = IndexedFile.open(path, "OUTPUT", record_size=RECORD, keys=KEYS)
     assert f is not None, status
     assert f.write(counter_record(0)).code == "00"
     f.close()
-    model: Model = {COUNTER: counter_record(0)}
-    done = 0
+    return {COUNTER: counter_record(0)}
+
+
+def settle(state: Model, model: Model, done: int) -> tuple[int, bool]:
+    """Match the recovered state to the model: (operations done, in-flight one landed)."""
+    if state == model:
+        return done, False
+    apply_model(model, done)  # only the operation in flight may have landed, and whole
+    assert state == model, f"file is neither the state before nor after op {done}"
+    return done + 1, True
+
+
+@pytest.mark.slow
+def test_kill_minus_9_campaign(tmp_path: Path, reaper) -> None:  # type: ignore[no-untyped-def]
+    path = str(tmp_path / "APPFILE01")
+    model = new_counter_file(path)
+    done = counter = landed = 0
     rng = random.Random(4)
-    counter = 0
-    in_flight_landed = 0
     for _ in range(ROUNDS):
         reported = run_round(path, done, rng, reaper)
         for i in range(done, reported):
@@ -111,13 +130,32 @@ def test_kill_minus_9_campaign(tmp_path: Path, reaper) -> None:  # type: ignore[
         assert f is not None, f"after a crash at operation {reported}: {status}"
         state = contents(f)
         f.close()
-        done = reported
-        if state != model:  # only the operation in flight may have landed, and whole
-            apply_model(model, done)
-            assert state == model, f"file is neither the state before nor after op {done}"
-            done += 1
-            in_flight_landed += 1
+        done, hit = settle(state, model, reported)
+        landed += hit
         assert counter_of(state[COUNTER]) >= counter
         counter = counter_of(state[COUNTER])
     assert done > ROUNDS  # the writers did make progress
-    assert in_flight_landed > 0  # and some crashes hit after the commit point
+    assert landed > 0  # and some crashes hit after the commit point
+
+
+@pytest.mark.slow
+def test_kill_minus_9_shared_writers_and_a_reader(tmp_path: Path, reaper) -> None:  # type: ignore[no-untyped-def]
+    path = str(tmp_path / "APPFILE01")
+    model = new_counter_file(path)
+    reader, status = IndexedFile.open(path, "INPUT", record_size=RECORD, keys=KEYS)
+    assert reader is not None, status
+    done = counter = landed = 0
+    rng = random.Random(5)
+    try:
+        for _ in range(SHARED_ROUNDS):
+            reported = run_round(path, done, rng, reaper, lock_mode="MANUAL")
+            for i in range(done, reported):
+                apply_model(model, i)
+            state = contents(reader)
+            done, hit = settle(state, model, reported)
+            landed += hit
+            assert counter_of(state[COUNTER]) >= counter
+            counter = counter_of(state[COUNTER])
+    finally:
+        reader.close()
+    assert done > SHARED_ROUNDS and landed > 0
