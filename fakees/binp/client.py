@@ -132,6 +132,9 @@ class BinpClient:
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._send(Hello(client=self.client_name))
         welcome = self._receive()
+        if isinstance(welcome, Error):  # e.g. TOO_MANY_CONNECTIONS, VERSION_UNSUPPORTED
+            self.close()
+            raise RemoteCallError(welcome)
         if not isinstance(welcome, Welcome):
             raise BadReply(RemoteProtocolError(0, f"expected Welcome, got {welcome!r}"))
         self.welcome = welcome

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from fakees.binp import strategies as bs
 from fakees.binp import wire
-from fakees.binp.client import BinpClient
+from fakees.binp.client import BinpClient, RemoteCallError
 from fakees.binp.events import ArgType, Argument, Direction, ErrorCode, Hello, Ping, Welcome
 from tests.conftest import free_port
 
@@ -232,6 +232,8 @@ def test_live_connection_limit(fuzz_listener) -> None:
             [error] = read_frames(sock)
         assert error.code == ErrorCode.TOO_MANY_CONNECTIONS
         assert error.message == "listener already has 64 connections, limit is 64"
+        with pytest.raises(RemoteCallError, match="TOO_MANY_CONNECTIONS"):
+            BinpClient("127.0.0.1", port, timeout=30).connect()
         clients.pop().close()
         deadline = time.monotonic() + 30
         while True:  # the listener notices the close asynchronously
