@@ -583,24 +583,19 @@ class IndexedFile:
         if bad := self._check_sequential(primary):
             return bad
         with self._op_lock(write=True):
-            slot = self.trees[0].get(primary)
-            if slot is None:
-                return st.NOT_FOUND
-            if self._locked_by_other(slot):
-                return st.RECORD_LOCKED
-            old, old_seqs = self._read_slot(slot)
+            found = self._existing(primary)
+            if isinstance(found, Status):
+                return found
+            slot, old, old_seqs = found
             old_entries = self._entries(old, old_seqs)
+            changed = [i for i, k in enumerate(self.keys) if k.of(record) != k.of(old)]
+            if any(not self.keys[i].duplicates and self.trees[i].get(self.keys[i].of(record))
+                   is not None for i in changed):
+                return st.DUPLICATE_KEY
             meta = self._meta()
             seqs = list(old_seqs)
-            changed = []
-            for i, k in enumerate(self.keys):
-                value = k.of(record)
-                if value == k.of(old):
-                    continue
-                if not k.duplicates and self.trees[i].get(value) is not None:
-                    return st.DUPLICATE_KEY
-                changed.append(i)
-                if k.duplicates:
+            for i in changed:
+                if self.keys[i].duplicates:  # a new value goes to the end of its duplicates
                     meta.dup_seq += 1
                     seqs[self._dup_keys.index(i)] = meta.dup_seq
                     self._meta_dirty = True
@@ -629,12 +624,10 @@ class IndexedFile:
                 return st.NO_CURRENT_RECORD
             key = self.last_read
         with self._op_lock(write=True):
-            slot = self.trees[0].get(key)
-            if slot is None:
-                return st.NOT_FOUND
-            if self._locked_by_other(slot):
-                return st.RECORD_LOCKED
-            record, seqs = self._read_slot(slot)
+            found = self._existing(key)
+            if isinstance(found, Status):
+                return found
+            slot, record, seqs = found
             for tree, entry in zip(self.trees, self._entries(record, seqs), strict=True):
                 tree.delete(entry)
             self._free_slot(slot)
@@ -645,6 +638,15 @@ class IndexedFile:
         return st.SUCCESS
 
     # -- helpers -------------------------------------------------------------
+
+    def _existing(self, primary: bytes) -> tuple[int, bytes, tuple[int, ...]] | Status:
+        """The slot and record REWRITE or DELETE will change, or 23 / 9/068."""
+        slot = self.trees[0].get(primary)
+        if slot is None:
+            return st.NOT_FOUND
+        if self._locked_by_other(slot):
+            return st.RECORD_LOCKED
+        return (slot, *self._read_slot(slot))
 
     def _check(self, allowed: bool, refusal: Status, key_no: int = 0) -> Status | None:
         if not self.is_open or not allowed:
