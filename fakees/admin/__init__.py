@@ -1,0 +1,1 @@
+"""Administration tools for the sandbox (`fakees shell`)."""
