@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from fakees.cobdir import Cobdir, install
@@ -36,8 +37,19 @@ from fakees.cobdir import Cobdir, install
 REGION = "ESSRV01"
 SERVICE_CALL = "srv01.CBLAPP01"
 CALLS = 10
-SOURCES = ("cblcount.cbl", "initcnt.cbl")
 COBOL_DIR = Path(__file__).resolve().parents[2] / "cobol"
+
+
+@dataclass(frozen=True)
+class CounterProgram:
+    """A counter service like the report's CBLAPP01 and the initialiser of its file."""
+
+    service: Path  # source; PROCEDURE DIVISION USING date-time, program, host, counter
+    initialiser: Path  # source; creates the file with counter 0
+    file_variable: str  # its ASSIGN TO EXTERNAL name
+
+
+PROJECT_COUNTER = CounterProgram(COBOL_DIR / "cblcount.cbl", COBOL_DIR / "initcnt.cbl", "CNTFILE")
 
 
 class DemoFailed(Exception):
@@ -57,8 +69,12 @@ def free_port(preferred: int | None = None) -> int:
 
 
 class Demo:
-    def __init__(self, work: Path, mfds_port: int, listener_port: int) -> None:
+    def __init__(self, work: Path, mfds_port: int, listener_port: int,
+                 program: CounterProgram = PROJECT_COUNTER, seps: int = 2) -> None:
         self.work = work
+        self.program = program
+        self.seps = seps
+        self.dd = {f"dd_{program.file_variable}": "APPFILE01"}
         self.cobdir = Cobdir(work / "cobdir")
         self.build = work / "build"
         self.package = self.cobdir.deploy / "srv01"
@@ -119,37 +135,40 @@ class Demo:
         from fakees.mfds.client import MfdsClient, MfdsError
 
         endpoint = f"tcp:127.0.0.1:{self.listener_port}"
-        try:  # dd_CNTFILE: the server's environment names the counter file APPFILE01
+        try:  # the server's environment (dd_...) names the counter file APPFILE01
             MfdsClient("127.0.0.1", self.mfds_port).add_server(
-                REGION, description="fakees demo", seps=2, listener_endpoint=endpoint,
-                env={"dd_CNTFILE": "APPFILE01"})
+                REGION, description="fakees demo", seps=self.seps, listener_endpoint=endpoint,
+                env=self.dd)
         except MfdsError as exc:
             raise DemoFailed(str(exc)) from None
-        return f"{REGION}: listener {endpoint}, 2 SEPs, dd_CNTFILE=APPFILE01"
+        [(name, value)] = self.dd.items()
+        return f"{REGION}: listener {endpoint}, {self.seps} SEPs, {name}={value}"
 
     def compile(self) -> str:
-        missing = [name for name in SOURCES if not (COBOL_DIR / name).is_file()]
+        sources = (self.program.service, self.program.initialiser)
+        missing = [str(source) for source in sources if not source.is_file()]
         if missing:
-            raise DemoFailed(f"{', '.join(missing)} not found in {COBOL_DIR} (the project's "
-                             "own COBOL sources; run the demo from a source checkout)")
+            raise DemoFailed(f"{', '.join(missing)} not found (the project's own COBOL "
+                             "sources in cobol/; run the demo from a source checkout)")
         self.build.mkdir(parents=True, exist_ok=True)
-        for name in SOURCES:
-            shutil.copy(COBOL_DIR / name, self.build / name)
-            self.run(self.build, "cob", "-u", name)
+        for source in sources:
+            shutil.copy(source, self.build / source.name)
+            self.run(self.build, "cob", "-u", source.name)
         return f"in {self.build}"
 
     def create_file(self) -> str:
         self.package.mkdir(parents=True, exist_ok=True)
-        shutil.copy(self.build / "initcnt.gnt", self.package)
-        self.run(self.package, "cobrun", "initcnt", extra_env={"dd_CNTFILE": "APPFILE01"})
-        (self.package / "initcnt.gnt").unlink()
+        stem = self.program.initialiser.stem
+        shutil.copy(self.build / f"{stem}.gnt", self.package)
+        self.run(self.package, "cobrun", stem, extra_env=self.dd)
+        (self.package / f"{stem}.gnt").unlink()
         return f"{self.package / 'APPFILE01'} (counter 0)"
 
     def make_package(self) -> str:
         from fakees.deploy import mapping as mp
 
-        self.run(self.build, "imtkmake", "-defmap", "src=cblcount.cbl", "service=srv01",
-                 "type=ejb")
+        self.run(self.build, "imtkmake", "-defmap", f"src={self.program.service.name}",
+                 "service=srv01", "type=ejb")
         xml = self.build / "srv01.xml"
         mapping = mp.load(xml)
         [op] = mapping.operations

@@ -11,15 +11,19 @@ Loaded programs stay loaded per SEP (WORKING-STORAGE persists between calls,
 as in the product) until their .gnt changes, e.g. on redeployment.
 
 `deployed_provider` plugs this into the SEP (`fakees.region.services.PROVIDERS`):
-it looks the service up in MFDS, in the server's "services" list that
-`mfdepinst` maintains, on every call, so a deployment or undeployment takes
-effect at the next call without restarting the region. If MFDS does not answer
-the SEP keeps serving from the last list it read.
+it looks the service up in the server's "services" list in MFDS, which
+`mfdepinst` maintains: for a service it does not know, at once (a new
+deployment is served at its first call); otherwise when the list is more than
+a second old (an undeployment takes effect within a second; a redeployment's
+new program at the next call, since the .gnt file itself is watched). If MFDS
+does not answer the SEP keeps serving from the last list it read.
 """
 
 from __future__ import annotations
 
+import math
 import sys
+import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -189,9 +193,11 @@ def run_service(package_dir: Path, gnt: str, mapping: mp.Mapping, operation: str
 class DeployedServices:
     """The services MFDS lists for one region, with their mappings cached by file state."""
 
-    def __init__(self, region: str, client: MfdsClient) -> None:
+    def __init__(self, region: str, client: MfdsClient, max_age: float = 1.0) -> None:
         self.region = region
         self.client = client
+        self.max_age = max_age
+        self.read_at = -math.inf
         self.entries: dict[str, dict[str, str]] = {}
         self.mappings: dict[Path, tuple[tuple[int, int], mp.Mapping]] = {}
 
@@ -200,6 +206,7 @@ class DeployedServices:
             server = self.client.get_server(self.region)
         except (MfdsDown, MfdsError):
             return  # keep serving from the last list MFDS gave
+        self.read_at = time.monotonic()
         self.entries = {s["name"]: s for s in server.get("services") or [] if "package" in s}
 
     def mapping(self, path: Path) -> mp.Mapping:
@@ -218,7 +225,8 @@ class DeployedServices:
         return cached[1]
 
     def lookup(self, service: str, operation: str) -> Handler | None:
-        self.refresh()
+        if time.monotonic() - self.read_at >= self.max_age or service not in self.entries:
+            self.refresh()
         entry = self.entries.get(service)
         if entry is None:
             return None

@@ -140,11 +140,22 @@ def test_files_resolve_in_the_package_folder_unless_dd_says_otherwise(
 
 def test_provider_follows_mfds_deploy_redeploy_undeploy(tree: DeployTree, mfds) -> None:
     mfds.add_server("ESSRV01")
-    services = runner.DeployedServices("ESSRV01", mfds)
+    services = runner.DeployedServices("ESSRV01", mfds, max_age=0)
     assert services.lookup("svc", "TYPES01") is None
     assert tree.mfdepinst("svc.car").returncode == 0
     handler = services.lookup("svc", "TYPES01")
     assert handler is not None
     assert handler([arg("INOUT", t, v) for t, v in TYPES_IN])[0] == "HELLO"
     assert tree.mfdepinst("-u", "svc.car").returncode == 0
+    assert services.lookup("svc", "TYPES01") is None
+
+
+def test_provider_rereads_a_known_list_only_when_it_is_old(tree: DeployTree, mfds) -> None:
+    mfds.add_server("ESSRV01")
+    assert tree.mfdepinst("svc.car").returncode == 0
+    services = runner.DeployedServices("ESSRV01", mfds, max_age=3600)
+    assert services.lookup("svc", "TYPES01") is not None  # unknown before: read at once
+    mfds.set_server("ESSRV01", services=[])
+    assert services.lookup("svc", "TYPES01") is not None  # the list read is still young
+    services.read_at -= 3600
     assert services.lookup("svc", "TYPES01") is None
