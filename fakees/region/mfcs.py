@@ -18,7 +18,7 @@ import socket
 import sys
 from typing import Any
 
-from twisted.internet import defer
+from twisted.internet import defer, task
 from twisted.internet.error import CannotListenError
 from twisted.internet.interfaces import IListeningPort
 from twisted.python.failure import Failure
@@ -37,6 +37,7 @@ from fakees.region.seppool import (
 )
 
 ENV_MAX_QUEUE = "FAKEES_MAX_QUEUE"
+CLOSE_GRACE = 2.0
 
 
 class SepDispatcher:
@@ -157,6 +158,10 @@ class CommsServer:
         yield self.pool.drained()
         for factory in self.factories:
             factory.shut_down("region is stopping")
+        # Stopping the reactor drops unsent data: let the last replies and closes go out.
+        deadline = self.reactor.seconds() + CLOSE_GRACE
+        while any(f.connections for f in self.factories) and self.reactor.seconds() < deadline:
+            yield task.deferLater(self.reactor, 0.01, lambda: None)
         self.reactor.stop()
 
 

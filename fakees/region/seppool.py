@@ -151,14 +151,14 @@ class SepPool:
     def replied(self, sep: SepConnection, message: dict[str, Any]) -> None:
         call, sep.current, sep.call_id = sep.current, None, None
         self.busy.discard(sep)
-        self._next(sep)
-        if call is None:
-            return
-        if message.get("ok"):
+        # Answer the caller before the SEP counts as free: a stop waiting for the pool to
+        # drain must not close the caller's connection before its reply is written.
+        if call is not None and message.get("ok"):
             call.deferred.callback(message.get("result"))
-        else:
+        elif call is not None:
             kind = UnknownService if message.get("unknown") else ServiceFailed
             call.deferred.errback(kind(str(message.get("error"))))
+        self._next(sep)
 
     def _dispatch(self, sep: SepConnection, call: _Call) -> None:
         if call.timer is not None and call.timer.active():

@@ -7,6 +7,7 @@ import re
 import signal
 import socket
 import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
@@ -293,3 +294,27 @@ def test_casroot_that_cannot_be_written(region, mfds, tmp_path):
     region.note_pids()
     assert not region.seen
     assert region.status()["status"] == "Stopped"
+
+
+def test_normal_stop_lets_a_running_call_finish_and_immediate_stop_ends_all(region, mfds):
+    port = define(mfds)
+    assert region.run("casstart", "/rESSRV01").returncode == 0
+    client = BinpClient("127.0.0.1", port)
+    client.connect()
+    client.initialize(True)
+    seconds = Argument(Direction.IN, ArgType.BIGDECIMAL, Decimal("1.5"))
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(client.call, "echo.sleep", [seconds, *outs("S")])
+        wait_for(lambda: "CASSI" in region.files().console.read_text())
+        time.sleep(0.3)  # let the call reach its SEP (nothing observable marks that moment)
+        pids = region.pids()
+        assert region.run("casstop", "/rESSRV01", "/w").returncode == 0
+        assert running.result(timeout=30) == [""]  # quiesced, not cut off
+    client.close()
+    assert not any(pid_alive(p) for p in pids)
+    assert region.run("casstart", "/rESSRV01").returncode == 0
+    pids = region.pids()
+    result = region.run("casstop", "-i", "-w", "-rESSRV01")
+    assert result.returncode == 0 and "immediate stop requested" in result.stdout
+    assert not any(pid_alive(p) for p in pids)
+    assert "Region ESSRV01 stopping (immediate)" in region.files().console.read_text()
