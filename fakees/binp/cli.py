@@ -109,7 +109,8 @@ def failure_text(exc: BinpClientError, function: str) -> list[str]:
         elif exc.detail == "timed out":
             what = "Read timed out"
         else:
-            what = f"Connection closed by peer ({exc.detail})"
+            # "Connection closed by peer[ inside a frame (N bytes)]", or the OS's words
+            what = f"Connection {exc.detail}" if exc.detail.startswith("closed") else exc.detail
         return [f"{EIS}: IOException {what} occurred executing {function}"]
     if isinstance(exc, RemoteCallError):
         code = exc.error.code
