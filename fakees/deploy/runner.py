@@ -10,32 +10,21 @@ carries the server's environment); OUT and INOUT buffers are decoded back.
 Loaded programs stay loaded per SEP (WORKING-STORAGE persists between calls,
 as in the product) until their .gnt changes, e.g. on redeployment.
 
-`deployed_provider` plugs this into the SEP (`fakees.region.services.PROVIDERS`):
-it looks the service up in the server's "services" list in MFDS, which
-`mfdepinst` maintains: for a service it does not know, at once (a new
-deployment is served at its first call); otherwise when the list is more than
-a second old (an undeployment takes effect within a second; a redeployment's
-new program at the next call, since the .gnt file itself is watched). If MFDS
-does not answer the SEP keeps serving from the last list it read.
+`fakees.deploy.provider` finds deployed services for a SEP and calls this.
 """
 
 from __future__ import annotations
 
-import math
-import sys
-import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from fakees.cobdir import mfds_port
 from fakees.cobol import CobolRuntimeError, Program, StopRun, load_program
 from fakees.cobol.data import NUMERIC, Item, numeric_codec
 from fakees.cobol.errors import RTS_MESSAGES
 from fakees.cobol.picture import parse_picture
 from fakees.deploy import mapping as mp
-from fakees.mfds.client import MfdsClient, MfdsDown, MfdsError
-from fakees.region.services import Handler, ServiceError
+from fakees.region.services import ServiceError
 
 JAVA_RANGES = {"Short": 1 << 15, "Integer": 1 << 31, "Long": 1 << 63}
 _programs: dict[Path, tuple[tuple[int, int, int], Program]] = {}
@@ -188,70 +177,3 @@ def run_service(package_dir: Path, gnt: str, mapping: mp.Mapping, operation: str
                            "or GOBACK") from None
     return [decode(p, b) for p, b, a in zip(op.parameters, buffers, args, strict=True)
             if a.get("direction") != "IN"]
-
-
-class DeployedServices:
-    """The services MFDS lists for one region, with their mappings cached by file state."""
-
-    def __init__(self, region: str, client: MfdsClient, max_age: float = 1.0) -> None:
-        self.region = region
-        self.client = client
-        self.max_age = max_age
-        self.read_at = -math.inf
-        self.entries: dict[str, dict[str, str]] = {}
-        self.mappings: dict[Path, tuple[tuple[int, int], mp.Mapping]] = {}
-
-    def refresh(self) -> None:
-        try:
-            server = self.client.get_server(self.region)
-        except (MfdsDown, MfdsError):
-            return  # keep serving from the last list MFDS gave
-        self.read_at = time.monotonic()
-        self.entries = {s["name"]: s for s in server.get("services") or [] if "package" in s}
-
-    def mapping(self, path: Path) -> mp.Mapping:
-        try:
-            st = path.stat()
-        except FileNotFoundError:
-            raise ServiceError(f"mapping {path} is not installed (redeploy the package)") from None
-        key = (st.st_mtime_ns, st.st_size)
-        cached = self.mappings.get(path)
-        if cached is None or cached[0] != key:
-            try:
-                cached = (key, mp.load(path))
-            except mp.MappingError as exc:
-                raise ServiceError(str(exc)) from None
-            self.mappings[path] = cached
-        return cached[1]
-
-    def lookup(self, service: str, operation: str) -> Handler | None:
-        if time.monotonic() - self.read_at >= self.max_age or service not in self.entries:
-            self.refresh()
-        entry = self.entries.get(service)
-        if entry is None:
-            return None
-        package = Path(entry["package"])
-
-        def handler(args: list[dict[str, Any]]) -> list[Any]:
-            mapping = self.mapping(package / entry["mapping"])
-            return run_service(package, entry["program"], mapping, operation, args)
-
-        return handler
-
-
-_region_services: list[DeployedServices] = []
-
-
-def deployed_provider(service: str, operation: str) -> Handler | None:
-    """The SEP's provider of deployed services, for the region named by this cassi32's /r flag.
-
-    Outside a SEP (no region flag in the command line) there are no deployed services."""
-    if not _region_services:
-        from fakees.region.flags import FlagError, parse_flags
-
-        try:
-            region = parse_flags(sys.argv[1:], allowed={}, command="cassi32").region
-        except FlagError:
-            return None
-        _region_services.append(DeployedServices(region, MfdsClient("127.0.0.1", mfds_port())))
-    return _region_services[0].lookup(service, operation)

@@ -24,7 +24,7 @@ Handler = Callable[[list[dict[str, Any]]], list[Any]]
 Provider = Callable[[str, str], Handler | None]
 
 PROVIDERS: list[str] = ["fakees.region.services:echo_provider",
-                        "fakees.deploy.runner:deployed_provider"]
+                        "fakees.deploy.provider:deployed_provider"]
 
 
 class ServiceError(Exception):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fakees.deploy import car, runner
+from fakees.deploy import car, provider, runner
 from fakees.deploy import mapping as mp
 from fakees.region.services import ServiceError
 from tests.deploy import programs
@@ -140,7 +140,7 @@ def test_files_resolve_in_the_package_folder_unless_dd_says_otherwise(
 
 def test_provider_follows_mfds_deploy_redeploy_undeploy(tree: DeployTree, mfds) -> None:
     mfds.add_server("ESSRV01")
-    services = runner.DeployedServices("ESSRV01", mfds, max_age=0)
+    services = provider.DeployedServices("ESSRV01", mfds, max_age=0)
     assert services.lookup("svc", "TYPES01") is None
     assert tree.mfdepinst("svc.car").returncode == 0
     handler = services.lookup("svc", "TYPES01")
@@ -153,7 +153,7 @@ def test_provider_follows_mfds_deploy_redeploy_undeploy(tree: DeployTree, mfds) 
 def test_provider_rereads_a_known_list_only_when_it_is_old(tree: DeployTree, mfds) -> None:
     mfds.add_server("ESSRV01")
     assert tree.mfdepinst("svc.car").returncode == 0
-    services = runner.DeployedServices("ESSRV01", mfds, max_age=3600)
+    services = provider.DeployedServices("ESSRV01", mfds, max_age=3600)
     assert services.lookup("svc", "TYPES01") is not None  # unknown before: read at once
     mfds.set_server("ESSRV01", services=[])
     assert services.lookup("svc", "TYPES01") is not None  # the list read is still young
