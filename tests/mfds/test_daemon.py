@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
@@ -114,3 +115,23 @@ def test_bind_address_from_flag_or_environment(es_env, reaper):
     assert run(env, "mfds", "-s", "2", "SYSAD", "SYSAD").returncode == 0
     start_mfds(es_env, reaper)
     assert client(es_env).info()["address"] == "127.0.0.1"
+
+
+def test_garbage_and_stalled_clients_do_not_stop_others(es_env, reaper):
+    start_mfds(es_env, reaper)
+    port = int(es_env["CCITCP2_PORT"])
+    stalled = socket.create_connection(("127.0.0.1", port))
+    stalled.sendall(b"GET /native/v1/regions/localhost/")  # and never finishes
+    with socket.create_connection(("127.0.0.1", port)) as garbage:
+        garbage.sendall(b"\x16\x03\x01\x00\xa5 not http at all\r\n\r\n")
+        garbage.settimeout(10)
+        assert garbage.recv(100).startswith(b"HTTP/1.1 400")
+    with socket.create_connection(("127.0.0.1", port)) as bad_json:
+        bad_json.sendall(b"POST /native/v1/regions/localhost/%d HTTP/1.0\r\n"
+                         b"Content-Length: 5\r\n\r\n{name" % port)
+        bad_json.settimeout(10)
+        assert b'{"error": "request body is not JSON' in b"".join(iter(lambda: bad_json.recv(4096),
+                                                                        b""))
+    dump = run(es_env, "mdump", "localhost", "ESDEMO")
+    assert dump.returncode == 0 and "CN: ESDEMO" in dump.stdout
+    stalled.close()
