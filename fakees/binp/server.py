@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from twisted.internet import defer, error, protocol
-from twisted.internet.interfaces import IDelayedCall, IReactorTime
+from twisted.internet.interfaces import IDelayedCall, IReactorTime, ITCPTransport
 from twisted.python.failure import Failure
 
 from fakees.binp.connection import SERVER, Connection, Limits, State, negotiated_version
@@ -95,6 +95,8 @@ class BinpServerProtocol(protocol.Protocol):
 
     def connectionMade(self) -> None:
         settings = self.factory.settings
+        if ITCPTransport.providedBy(self.transport):
+            self.transport.setTcpNoDelay(True)  # one answer = one segment, sent at once
         self.conn = Connection(SERVER, settings.limits)
         if len(self.factory.connections) >= settings.max_connections:
             self._fatal(
