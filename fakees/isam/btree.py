@@ -20,6 +20,7 @@ from fakees.isam.layout import PAGE, FormatError
 LEAF, INTERNAL = 1, 2
 _HEAD = struct.Struct(">BxH4x")  # node type, entry count
 _CHILD0 = struct.Struct(">Q")
+MAX_DEPTH = 40  # 15-way nodes at the least: far more entries than any file holds
 
 
 class PageStore(Protocol):
@@ -55,7 +56,10 @@ class BTree:
 
     # -- pages -------------------------------------------------------------
 
-    def node(self, page: int) -> Node:
+    def node(self, page: int, depth: int = 0) -> Node:
+        """The parsed node; ``depth`` below the root guards against cycles in a damaged file."""
+        if depth > MAX_DEPTH:
+            raise FormatError("9/041", f"index tree deeper than {MAX_DEPTH}: a cycle")
         node = self.nodes.get(page)
         if node is None:
             node = self.nodes[page] = self._parse(page, self.store.read_page(page))
@@ -106,8 +110,9 @@ class BTree:
         """First entry >= probe (> if strict) going forward, last <= (<) going backward."""
         return self._seek(self.root, probe, forward, strict)
 
-    def _seek(self, page: int, probe: bytes, forward: bool, strict: bool) -> Entry | None:
-        node = self.node(page)
+    def _seek(self, page: int, probe: bytes, forward: bool, strict: bool,
+              depth: int = 0) -> Entry | None:
+        node = self.node(page, depth)
         keys = node.keys
         if node.leaf:
             if forward:
@@ -117,12 +122,12 @@ class BTree:
             return (keys[i], node.vals[i]) if i >= 0 else None
         if forward:
             i = bisect_right(keys, probe)
-            found = self._seek(node.vals[i], probe, forward, strict)
+            found = self._seek(node.vals[i], probe, forward, strict, depth + 1)
             if found is None and i + 1 < len(node.vals):
                 found = self.edge(node.vals[i + 1], first=True)
             return found
         i = bisect_left(keys, probe) if strict else bisect_right(keys, probe)
-        found = self._seek(node.vals[i], probe, forward, strict)
+        found = self._seek(node.vals[i], probe, forward, strict, depth + 1)
         if found is None and i > 0:
             found = self.edge(node.vals[i - 1], first=False)
         return found
@@ -130,8 +135,10 @@ class BTree:
     def edge(self, page: int, first: bool) -> Entry | None:
         """The first or last entry under ``page``."""
         node = self.node(page)
+        depth = 0
         while not node.leaf:
-            node = self.node(node.vals[0 if first else -1])
+            depth += 1
+            node = self.node(node.vals[0 if first else -1], depth)
         if not node.keys:
             return None
         return (node.keys[0], node.vals[0]) if first else (node.keys[-1], node.vals[-1])
@@ -149,8 +156,9 @@ class BTree:
             separator, right = split
             self.root = self.new_node(Node(False, [separator], [self.root, right]))
 
-    def _insert(self, page: int, key: bytes, val: int) -> tuple[bytes, int] | None:
-        node = self.node(page)
+    def _insert(self, page: int, key: bytes, val: int,
+                depth: int = 0) -> tuple[bytes, int] | None:
+        node = self.node(page, depth)
         if node.leaf:
             i = bisect_left(node.keys, key)
             node.keys.insert(i, key)
@@ -163,7 +171,7 @@ class BTree:
             del node.keys[mid:], node.vals[mid:]
             return right.keys[0], self.new_node(right)
         i = bisect_right(node.keys, key)
-        split = self._insert(node.vals[i], key, val)
+        split = self._insert(node.vals[i], key, val, depth + 1)
         if split is None:
             return None
         node.keys.insert(i, split[0])
@@ -190,9 +198,9 @@ class BTree:
             self.dirty.add(self.root)
         return found
 
-    def _delete(self, page: int, key: bytes) -> tuple[bool, bool]:
+    def _delete(self, page: int, key: bytes, depth: int = 0) -> tuple[bool, bool]:
         """(found, node now empty)."""
-        node = self.node(page)
+        node = self.node(page, depth)
         if node.leaf:
             i = bisect_left(node.keys, key)
             if i == len(node.keys) or node.keys[i] != key:
@@ -201,7 +209,7 @@ class BTree:
             self.dirty.add(page)
             return True, not node.keys
         i = bisect_right(node.keys, key)
-        found, emptied = self._delete(node.vals[i], key)
+        found, emptied = self._delete(node.vals[i], key, depth + 1)
         if emptied:
             self._drop(node.vals[i])
             del node.vals[i]
@@ -216,8 +224,9 @@ class BTree:
         self._walk(self.root, None, None, out)
         return out
 
-    def _walk(self, page: int, low: bytes | None, high: bytes | None, out: list[Entry]) -> None:
-        node = self.node(page)
+    def _walk(self, page: int, low: bytes | None, high: bytes | None, out: list[Entry],
+              depth: int = 0) -> None:
+        node = self.node(page, depth)
         if node.keys != sorted(node.keys) or (node.keys and (
             (low is not None and node.keys[0] < low) or (high is not None and node.keys[-1] >= high)
         )):
@@ -227,4 +236,4 @@ class BTree:
             return
         bounds = [low, *node.keys, high]
         for i, child in enumerate(node.vals):
-            self._walk(child, bounds[i], bounds[i + 1], out)
+            self._walk(child, bounds[i], bounds[i + 1], out, depth + 1)

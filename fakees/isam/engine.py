@@ -81,10 +81,10 @@ def _guarded(pair: bool) -> Callable[[Callable[P, R]], Callable[P, R]]:
         def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
             try:
                 return op(*args, **kwargs)
-            except (FormatError, OSError) as exc:
+            except (FormatError, OSError, struct.error) as exc:
                 self = args[0]
                 assert isinstance(self, IndexedFile)
-                code = Status(exc.code) if isinstance(exc, FormatError) else st.IO_ERROR
+                code = _status_of(exc)
                 self._reset_after_error()
                 return cast(R, (code, None) if pair else code)
 
@@ -144,14 +144,8 @@ class IndexedFile:
         self = cls(str(path), mode, tuple(keys), lock_mode, access, disk or cls.disk)
         try:
             code = self._open(record_size, min_size, optional)
-        except FormatError as exc:
-            code = Status(exc.code)
-        except FileNotFoundError:
-            code = st.FILE_NOT_FOUND
-        except PermissionError:
-            code = st.MODE_NOT_PERMITTED
-        except OSError:
-            code = st.IO_ERROR
+        except (FormatError, OSError, struct.error) as exc:
+            code = _status_of(exc)
         if not code.ok:
             self._release()
             return None, code
@@ -511,6 +505,8 @@ class IndexedFile:
         with self._op_lock(write=False):
             tree = self.trees[cursor.key_no]
             found = tree.seek(cursor.entry, forward, not cursor.pending)
+            if found is not None and not cursor.pending and (found[0] <= cursor.entry) == forward:
+                raise FormatError("9/041", "index entries out of order")
             if found is None:
                 self.cursor = None
                 self.last_read = None
@@ -675,7 +671,10 @@ class IndexedFile:
         while found is not None and found[0][: len(value)] == value:
             if found[0] != besides:
                 return True
-            found = tree.seek(found[0], True, True)
+            after = tree.seek(found[0], True, True)
+            if after is not None and after[0] <= found[0]:
+                raise FormatError("9/041", "index entries out of order")
+            found = after
         return False
 
     def check(self) -> int:
@@ -726,6 +725,19 @@ class _OpLock:
         f = self.f
         if not f.exclusive and f.dat is not None:
             f.dat.unlock(OP_LOCK)
+
+
+def _status_of(exc: FormatError | OSError | struct.error) -> Status:
+    """The status for a damaged file (a short or garbled structure) or a failing system call."""
+    if isinstance(exc, FormatError):
+        return Status(exc.code)
+    if isinstance(exc, struct.error):
+        return st.CORRUPT_INDEX
+    if isinstance(exc, FileNotFoundError):
+        return st.FILE_NOT_FOUND
+    if isinstance(exc, PermissionError):
+        return st.MODE_NOT_PERMITTED
+    return st.IO_ERROR
 
 
 def _check_description(mode: str, record_size: int, min_size: int, keys: list[KeySpec],
