@@ -129,9 +129,11 @@ def define(service: str, source: str, program: str, items: list[LinkageItem],
 
 def check_against(mapping: Mapping, program: str, items: list[LinkageItem]) -> None:
     """Raise MappingError unless the mapping's parameters are exactly the program's USING items."""
+    others = [op for op in mapping.operations if op.program.upper() != program.upper()]
+    if others:
+        raise MappingError(f"mapping of {mapping.service}: operation {others[0].name} runs "
+                           f"program {others[0].program}, but the package holds only {program}")
     for op in mapping.operations:
-        if op.program.upper() != program.upper():
-            continue
         where = f"mapping of {mapping.service}.{op.name} vs program {program}"
         if len(op.parameters) != len(items):
             raise MappingError(f"{where}: the mapping has {len(op.parameters)} parameters, the "
@@ -142,8 +144,6 @@ def check_against(mapping: Mapping, program: str, items: list[LinkageItem]) -> N
                     f"{where}: parameter {n} is {param.name} ({param.length} bytes) in the "
                     f"mapping but {item.name} ({item.length} bytes) in the program")
             _check_type(param, item, where)
-        return
-    raise MappingError(f"mapping of {mapping.service} has no operation running program {program}")
 
 
 def _check_type(param: Parameter, item: LinkageItem, where: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -78,7 +79,8 @@ def test_demo_from_nothing_to_ten_calls_and_a_clean_stop(tmp_path: Path, demo_en
     assert "stopped ESSRV01 and MFDS" in done.stdout
 
 
-def test_keep_runs_until_stop_from_another_shell(tmp_path: Path, demo_env, leftovers) -> None:
+@pytest.mark.parametrize("how", ["--stop", "ctrl-c"])
+def test_keep_runs_until_stopped(tmp_path: Path, demo_env, leftovers, how: str) -> None:
     work = tmp_path / "kept"
     leftovers.append(work)
     demo = subprocess.Popen([*FAKEES, "demo", "--keep", "--workdir", str(work), "--port",
@@ -94,10 +96,14 @@ def test_keep_runs_until_stop_from_another_shell(tmp_path: Path, demo_env, lefto
                 break
         assert "running; stop with Ctrl-C" in output[-1], "".join(output)
         assert len(running_from(work)) >= 6  # mfds32, cascd32, casmgr32, casjcp32, mfcs32, SEPs
-        stop = subprocess.run([*FAKEES, "demo", "--stop", str(work)], env=demo_env,
-                              capture_output=True, text=True, timeout=120)
-        assert stop.returncode == 0, stop.stderr
+        if how == "--stop":  # from another shell
+            stop = subprocess.run([*FAKEES, "demo", "--stop", str(work)], env=demo_env,
+                                  capture_output=True, text=True, timeout=120)
+            assert stop.returncode == 0, stop.stderr
+        else:
+            demo.send_signal(signal.SIGINT)
         assert demo.wait(timeout=60) == 0
+        assert "stopped ESSRV01 and MFDS" in demo.stdout.read()
         assert running_from(work) == []
     finally:
         if demo.poll() is None:

@@ -109,6 +109,8 @@ def test_generate_packs_mapping_program_and_manifest(folder: Path) -> None:
     (lambda x: x[: x.index("<parameter")] + x[x.index("/>") + 2:], "has 8 parameters"),
     (lambda x: x.replace("<mapping", "<!DOCTYPE x><mapping"), "DOCTYPE"),
     (lambda x: x.replace("</mapping>", ""), "not well-formed XML"),
+    (lambda x: x.replace('program="TYPES01"', 'program="OTHER"'),
+     "operation TYPES01 runs program OTHER, but the package holds only TYPES01"),
 ])
 def test_generate_refuses_a_mapping_that_does_not_match(folder: Path,
                                                       capsys: pytest.CaptureFixture,
