@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from fakees.cobol import ast as A
-from fakees.cobol import functions
+from fakees.cobol import fileio, functions
+from fakees.cobol.calls import build_call
 from fakees.cobol.data import (
     ALNUM_EDITED,
     ALPHANUMERIC,
@@ -39,12 +40,18 @@ from fakees.cobol.data import (
     round_to,
 )
 from fakees.cobol.errors import CobolRuntimeError, CobolSyntaxError, Position
+from fakees.cobol.inspect import build_inspect
 from fakees.cobol.layout import Layout, default_bytes
 
 if TYPE_CHECKING:
     from fakees.cobol.runtime import ProgramInstance
 
 Fn = Callable[[], Any]
+FILE_STATEMENTS: dict[type, Callable[[Any, Any], Fn]] = {
+    A.Open: fileio.build_open, A.Close: fileio.build_close, A.Read: fileio.build_read,
+    A.Write: fileio.build_record_op, A.Rewrite: fileio.build_record_op,
+    A.Delete: fileio.build_delete, A.Start: fileio.build_start, A.Unlock: fileio.build_unlock,
+}
 RELOPS: dict[str, Callable[[Any, Any], bool]] = {
     "=": operator.eq, "<>": operator.ne, "<": operator.lt, ">": operator.gt,
     "<=": operator.le, ">=": operator.ge,
@@ -187,6 +194,9 @@ class Compiler:
         return block
 
     def statement(self, stmt: A.Stmt) -> Fn:
+        file_builder = FILE_STATEMENTS.get(type(stmt))
+        if file_builder is not None:
+            return file_builder(self, stmt)
         method = getattr(self, "c_" + type(stmt).__name__.lower())
         return method(stmt)
 
@@ -351,13 +361,7 @@ class Compiler:
         if op == "*":
             return lambda: a() * b()
         if op == "/":
-            def divide() -> Number:
-                divisor = b()
-                if not divisor:
-                    raise SizeError
-                return Decimal(a()) / Decimal(divisor)
-
-            return divide
+            return _divider(a, b)
 
         def power() -> Number:
             base, exp = a(), b()
@@ -653,15 +657,7 @@ class Compiler:
     def c_move(self, stmt: A.Move) -> Fn:
         if stmt.corresponding:
             return self._move_corresponding(stmt)
-        movers = tuple(self.mover(stmt.source, t) for t in stmt.targets)
-        if len(movers) == 1:
-            return movers[0]
-
-        def move_all() -> None:
-            for m in movers:
-                m()
-
-        return move_all
+        return _sequence([self.mover(stmt.source, t) for t in stmt.targets])
 
     def _move_corresponding(self, stmt: A.Move) -> Fn:
         if not isinstance(stmt.source, A.Ref):
@@ -677,13 +673,7 @@ class Compiler:
                     movers.append(self.mover(
                         A.Ref(s.name, stmt.source.pos, [src.name, *src.qualified()]),
                         A.Ref(child.name, target.pos, [dst.name, *dst.qualified()])))
-        movers_t = tuple(movers)
-
-        def move_corr() -> None:
-            for m in movers_t:
-                m()
-
-        return move_corr
+        return _sequence(movers)
 
     def c_arith(self, stmt: A.Arith) -> Fn:
         verb = stmt.verb
@@ -1121,11 +1111,6 @@ class Compiler:
 
         return unstring
 
-    def c_inspect(self, stmt: A.Inspect) -> Fn:
-        from fakees.cobol.inspect import build_inspect
-
-        return build_inspect(self, stmt)
-
     def c_initialize(self, stmt: A.Initialize) -> Fn:
         actions = []
         for ref in stmt.targets:
@@ -1175,13 +1160,7 @@ class Compiler:
                 ops.append(lambda s=set_, g=get: s(g() + value()))
             else:
                 ops.append(lambda s=set_, g=get: s(g() - value()))
-        ops_t = tuple(ops)
-
-        def set_values() -> None:
-            for op in ops_t:
-                op()
-
-        return set_values
+        return _sequence(ops)
 
     def c_search(self, stmt: A.Search) -> Fn:
         table = self.lookup(stmt.table)
@@ -1207,11 +1186,6 @@ class Compiler:
                 set_(k + 1)
 
         return search
-
-    def c_call(self, stmt: A.Call) -> Fn:
-        from fakees.cobol.calls import build_call
-
-        return build_call(self, stmt)
 
     def c_cancel(self, stmt: A.Cancel) -> Fn:
         names = [self.alnum_expr(p) for p in stmt.programs]
@@ -1262,51 +1236,29 @@ class Compiler:
     def c_continue(self, stmt: A.Continue) -> Fn:
         return _noop
 
-    # ------------------------------------------------------------ files
-    def c_open(self, stmt: A.Open) -> Fn:
-        from fakees.cobol.fileio import build_open
+    def c_inspect(self, stmt: A.Inspect) -> Fn:
+        return build_inspect(self, stmt)
 
-        return build_open(self, stmt)
-
-    def c_close(self, stmt: A.Close) -> Fn:
-        from fakees.cobol.fileio import build_close
-
-        return build_close(self, stmt)
-
-    def c_read(self, stmt: A.Read) -> Fn:
-        from fakees.cobol.fileio import build_read
-
-        return build_read(self, stmt)
-
-    def c_write(self, stmt: A.Write) -> Fn:
-        from fakees.cobol.fileio import build_write
-
-        return build_write(self, stmt)
-
-    def c_rewrite(self, stmt: A.Rewrite) -> Fn:
-        from fakees.cobol.fileio import build_rewrite
-
-        return build_rewrite(self, stmt)
-
-    def c_delete(self, stmt: A.Delete) -> Fn:
-        from fakees.cobol.fileio import build_delete
-
-        return build_delete(self, stmt)
-
-    def c_start(self, stmt: A.Start) -> Fn:
-        from fakees.cobol.fileio import build_start
-
-        return build_start(self, stmt)
-
-    def c_unlock(self, stmt: A.Unlock) -> Fn:
-        from fakees.cobol.fileio import build_unlock
-
-        return build_unlock(self, stmt)
+    def c_call(self, stmt: A.Call) -> Fn:
+        return build_call(self, stmt)
 
 
 # ------------------------------------------------------------------ helpers
 def _noop() -> None:
     return None
+
+
+def _sequence(fns: list[Fn]) -> Fn:
+    """One closure that runs several in order (MOVE to many targets, SET, ...)."""
+    if len(fns) == 1:
+        return fns[0]
+    fns_t = tuple(fns)
+
+    def run_all() -> None:
+        for fn in fns_t:
+            fn()
+
+    return run_all
 
 
 def _zero() -> int:

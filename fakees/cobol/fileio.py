@@ -374,30 +374,19 @@ def _record_file(compiler: Compiler, ref: A.Ref) -> tuple[FileHandle, int]:
                          "WRITE and REWRITE name an 01 record of an FD")
 
 
-def build_write(compiler: Compiler, stmt: A.Write) -> Callable[[], None]:
+def build_record_op(compiler: Compiler, stmt: A.Write | A.Rewrite) -> Callable[[], None]:
+    """WRITE and REWRITE: optional FROM, then the operation on the record's file."""
     handle, size = _record_file(compiler, stmt.record)
     after = _dispatch(compiler, handle, stmt.handlers, "2")
     source = compiler.mover(stmt.source, stmt.record) if stmt.source is not None else None
+    operation = handle.write if isinstance(stmt, A.Write) else handle.rewrite
 
-    def write() -> None:
+    def record_op() -> None:
         if source is not None:
             source()
-        after(handle.write(size))
+        after(operation(size))
 
-    return write
-
-
-def build_rewrite(compiler: Compiler, stmt: A.Rewrite) -> Callable[[], None]:
-    handle, size = _record_file(compiler, stmt.record)
-    after = _dispatch(compiler, handle, stmt.handlers, "2")
-    source = compiler.mover(stmt.source, stmt.record) if stmt.source is not None else None
-
-    def rewrite() -> None:
-        if source is not None:
-            source()
-        after(handle.rewrite(size))
-
-    return rewrite
+    return record_op
 
 
 def build_delete(compiler: Compiler, stmt: A.Delete) -> Callable[[], None]:

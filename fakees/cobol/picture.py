@@ -131,9 +131,8 @@ def edit(pic: Picture, value: Decimal, blank_when_zero: bool = False) -> bytes:
     negative = value < 0
     scaled = abs(int(value.scaleb(pic.scale)))
     digit_text = str(scaled).zfill(pic.digits)[-pic.digits:] if pic.digits else ""
-    if scaled % (10 ** pic.digits if pic.digits else 1) == 0:
-        negative = False
     is_zero = not digit_text.strip("0")
+    truncated = bool(pic.digits) and scaled >= 10 ** pic.digits
     if blank_when_zero and is_zero:
         return b" " * pic.size
     float_char = _float_char(tokens)
@@ -172,6 +171,10 @@ def edit(pic: Picture, value: Decimal, blank_when_zero: bool = False) -> bytes:
                 seen_float = True
                 float_slot = len(out)
                 out.append(" ")
+                if truncated:
+                    # GnuCOBOL: lost high-order digits end the floating string at once
+                    place_float()
+                    significant = True
                 continue
             d = digit_text[digit_index]
             digit_index += 1
