@@ -159,3 +159,18 @@ def test_provider_rereads_a_known_list_only_when_it_is_old(tree: DeployTree, mfd
     assert services.lookup("svc", "TYPES01") is not None  # the list read is still young
     services.read_at -= 3600
     assert services.lookup("svc", "TYPES01") is None
+
+
+def test_a_redeployed_program_is_reloaded_with_fresh_working_storage(tmp_path: Path) -> None:
+    div = install(tmp_path, "DIVIDER", programs.DIVIDER, "div")
+
+    def calls_so_far() -> int:
+        return runner.run_service(tmp_path, "DIVIDER.gnt", div, "DIVIDER",
+                                  [arg("IN", "SHORT", 1), arg("OUT", "SHORT")])[0]
+
+    assert [calls_so_far(), calls_so_far()] == [1, 2]
+    gnt = tmp_path / "DIVIDER.gnt"
+    fresh = tmp_path / "new.gnt"
+    fresh.write_bytes(gnt.read_bytes())
+    fresh.replace(gnt)  # what mfdepinst's rename does on redeployment
+    assert calls_so_far() == 1
