@@ -80,6 +80,10 @@ def test_start_builds_the_tree_the_scripts_grep_and_stop_removes_it(region, mfds
     assert result.returncode == 0, result.stderr
     assert not any(pid_alive(pid) for pid in lines)
     assert region.status()["status"] == "Stopped"
+    events = [line.split(": ", 1)[1] for line in mfds.journal() if "server ESSRV01 " in line]
+    assert [e.split(" (")[0] for e in events if "listener" not in e][-4:] == [
+        "server ESSRV01 Starting", "server ESSRV01 Started", "server ESSRV01 Stopping",
+        "server ESSRV01 Stopped"]
     log = region.files().console.read_text()
     for code in ("CASCD0001I", "CASCD0002I", "CASCS0001I", "CASSI0001I", "CASCD0003I",
                  "CASCS0003I", "CASCD0004I"):
@@ -97,10 +101,16 @@ def test_restart_rotates_console_log_to_console_bak(region, mfds):
     assert "CASCD0004I" not in region.files().console.read_text()
 
 
-def test_a_killed_sep_is_restarted_and_logged(region, mfds):
+def test_a_killed_sep_or_casmgr_is_restarted_and_logged(region, mfds):
     port = define(mfds)
     assert region.run("casstart", "/rESSRV01").returncode == 0
     seps = [pid for pid, command in region.pids().items() if command == "cassi32"]
+    casmgr = next(pid for pid, command in region.pids().items() if command == "casmgr32")
+    os.kill(casmgr, signal.SIGTERM)
+    wait_for(lambda: "casmgr32" in region.pids().values() and casmgr not in region.pids(),
+             what="a new casmgr32")
+    assert (f"casmgr32 pid {casmgr} ended unexpectedly (exit status 0); restarting"
+            in region.files().console.read_text())
     os.kill(seps[0], signal.SIGKILL)
     wait_for(lambda: len([c for c in region.pids().values() if c == "cassi32"]) == 2
              and seps[0] not in region.pids(), what="a replacement SEP")
