@@ -4,13 +4,15 @@ Both servers run in their own process on 127.0.0.1 and answer request/response
 with the same payload: the BINP listener (`python -m fakees.binp.server --echo`,
 Twisted + construct codec + state machine) answers CALL echo.bench with one
 INOUT String; the peer is a plain blocking-socket echo server (one thread per
-connection, 4-byte length prefix).  Clients are blocking sockets, one
-connection each, one call at a time; with C clients, C processes run at once.
+connection, 4-byte length prefix).  A third server, the same length-prefixed
+echo on Twisted (Int32StringReceiver), shows how much of the gap is the reactor
+and how much is BINP.  Clients are blocking sockets, one connection each, one
+call at a time; with C clients, C processes run at once.
 
     .venv/bin/python bench/bench_binp.py [--calls 5000] [--payload 64] [--clients 1,2,4,8]
 
-Prints calls per second, p50/p99 latency, and BINP's throughput as a ratio of
-the plain echo's (1.0 = as fast as the plain socket echo).
+Prints calls per second, p50/p99 latency, and each server's throughput as a
+ratio of the plain echo's (1.0 = as fast as the plain socket echo).
 """
 
 from __future__ import annotations
@@ -70,6 +72,23 @@ def plain_server(port: int) -> None:
             threading.Thread(target=serve, args=(conn,), daemon=True).start()
 
 
+def twisted_server(port: int) -> None:
+    """The same length-prefixed echo on Twisted: what the reactor alone costs, without BINP."""
+    from twisted.internet import protocol, reactor
+    from twisted.protocols.basic import Int32StringReceiver
+
+    class Echo(Int32StringReceiver):
+        def connectionMade(self) -> None:
+            self.transport.setTcpNoDelay(True)
+
+        def stringReceived(self, data: bytes) -> None:
+            self.sendString(data)
+
+    reactor.listenTCP(port, protocol.Factory.forProtocol(Echo), interface="127.0.0.1")
+    print("listening", flush=True)
+    reactor.run()
+
+
 def plain_client(port: int, calls: int, payload: bytes) -> list[float]:
     latencies = []
     with socket.create_connection(("127.0.0.1", port)) as sock:
@@ -101,13 +120,13 @@ def binp_client(port: int, calls: int, payload: bytes) -> list[float]:
 
 def start(argv: list[str]) -> subprocess.Popen:
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, cwd=REPO)
-    proc.stdout.readline()  # both servers print one line once they listen
+    proc.stdout.readline()  # every server prints one line once it listens
     return proc
 
 
 def run(kind: str, port: int, clients: int, calls: int, payload: bytes) -> tuple[float, list]:
     """Aggregate calls/s and all latencies of `clients` client processes."""
-    target = plain_client if kind == "plain" else binp_client
+    target = binp_client if kind == "BINP" else plain_client
     with multiprocessing.Pool(clients) as pool:
         target(port, 50, payload)  # warm up the server
         t0 = time.perf_counter()
@@ -126,32 +145,32 @@ def main() -> int:
     p.add_argument("--calls", type=int, default=5000, help="calls per client")
     p.add_argument("--payload", type=int, default=64, help="payload bytes (ASCII)")
     p.add_argument("--clients", default="1,2,4,8", help="concurrent client counts")
-    p.add_argument("--plain-server", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--serve", choices=["plain", "twisted"], help=argparse.SUPPRESS)
+    p.add_argument("--port", type=int, help=argparse.SUPPRESS)
     opts = p.parse_args()
-    if opts.plain_server:
-        plain_server(opts.plain_server)
+    if opts.serve:
+        (plain_server if opts.serve == "plain" else twisted_server)(opts.port)
         return 0
     payload = b"x" * opts.payload
-    binp_port, plain_port = free_port(), free_port()
+    ports = {name: free_port() for name in ("plain", "twisted", "BINP")}
     servers = [
-        start([sys.executable, "-m", "fakees.binp.server", "--port", str(binp_port), "--echo",
-               "--max-connections", "1000"]),
-        start([sys.executable, __file__, "--plain-server", str(plain_port)]),
+        start([sys.executable, __file__, "--serve", "plain", "--port", str(ports["plain"])]),
+        start([sys.executable, __file__, "--serve", "twisted", "--port", str(ports["twisted"])]),
+        start([sys.executable, "-m", "fakees.binp.server", "--port", str(ports["BINP"]),
+               "--echo", "--max-connections", "1000"]),
     ]  # fmt: skip
     try:
         print(f"echo request/response over loopback, payload {opts.payload} bytes, "
               f"{opts.calls} calls per client")  # fmt: skip
-        print(f"{'clients':>7} {'server':>6} {'calls/s':>9} {'p50 us':>8} {'p99 us':>8}  ratio")
+        print(f"{'clients':>7} {'server':>7} {'calls/s':>9} {'p50 us':>8} {'p99 us':>8}  "
+              "ratio to plain")  # fmt: skip
         for clients in (int(c) for c in opts.clients.split(",")):
-            plain_rate, plain_lat = run("plain", plain_port, clients, opts.calls, payload)
-            binp_rate, binp_lat = run("binp", binp_port, clients, opts.calls, payload)
-            for name, rate, lat in (
-                ("plain", plain_rate, plain_lat),
-                ("BINP", binp_rate, binp_lat),
-            ):
-                ratio = f"{binp_rate / plain_rate:.2f}" if name == "BINP" else ""
-                print(f"{clients:>7} {name:>6} {rate:>9.0f} {pct(lat, 50):>8.0f} "
-                      f"{pct(lat, 99):>8.0f}  {ratio}")  # fmt: skip
+            rows = [(name, *run(name, port, clients, opts.calls, payload))
+                    for name, port in ports.items()]  # fmt: skip
+            plain_rate = rows[0][1]
+            for name, rate, lat in rows:
+                print(f"{clients:>7} {name:>7} {rate:>9.0f} {pct(lat, 50):>8.0f} "
+                      f"{pct(lat, 99):>8.0f}  {rate / plain_rate:.2f}")  # fmt: skip
     finally:
         for proc in servers:
             proc.kill()
