@@ -1195,7 +1195,13 @@ class Compiler:
     def c_exit(self, stmt: A.Exit) -> Fn:
         kind = stmt.kind
         if kind == "PROGRAM":
-            return _raiser(ExitProgramSignal)
+            inst = self.inst
+
+            def exit_program() -> None:
+                if not inst.is_main:  # in a main program EXIT PROGRAM does nothing
+                    raise ExitProgramSignal
+
+            return exit_program
         if kind == "SENTENCE":
             return _raiser(NextSentence)
         if kind == "PARAGRAPH":

@@ -64,6 +64,7 @@ class FileHandle:
         self.handle: Any = None
         self.at_eof = False
         self.last_read_pos: int | None = None
+        self.line_open = False
         self.keys: list[Any] = []
         self.key_items: list[tuple[int, int]] = []
         if self.organization == "INDEXED":
@@ -149,6 +150,9 @@ class FileHandle:
         if self.organization == "INDEXED":
             status = self.handle.close()
         elif self.handle is not None:
+            if self.line_open:
+                self.handle.write(b"\n")  # end the line an AFTER ADVANCING write began
+                self.line_open = False
             self.handle.close()
         self.handle = None
         self.mode = ""
@@ -207,7 +211,7 @@ class FileHandle:
                 return k
         return 0
 
-    def write(self, size: int) -> Status:
+    def write(self, size: int, advancing: tuple[str, int | None] | None = None) -> Status:
         if self.mode not in ("OUTPUT", "EXTEND", "I-O") or (
                 self.organization != "INDEXED" and self.mode == "I-O"):
             return S.WRITE_NOT_ALLOWED
@@ -215,7 +219,8 @@ class FileHandle:
         if self.organization == "INDEXED":
             return self.handle.write(data)
         if self.organization == "LINE SEQUENTIAL":
-            self.handle.write(data.rstrip(b" ") + b"\n")
+            self.handle.write(_advance(data.rstrip(b" "), advancing))
+            self.line_open = advancing is not None and advancing[0] == "AFTER"
         else:
             self.handle.write(bytes(self.area[:self.record_size]))
         return S.SUCCESS
@@ -256,6 +261,14 @@ class FileHandle:
         if self.organization == "INDEXED" and self.mode:
             return self.handle.unlock()
         return S.SUCCESS
+
+
+def _advance(line: bytes, advancing: tuple[str, int | None] | None) -> bytes:
+    """WRITE [BEFORE|AFTER] ADVANCING on a line sequential file (GnuCOBOL's layout:
+    a plain WRITE is BEFORE ADVANCING 1 LINE; PAGE is a form feed)."""
+    when, lines = advancing or ("BEFORE", 1)
+    feed = b"\f" if lines is None else b"\n" * lines
+    return feed + line if when == "AFTER" else line + feed
 
 
 def make_files(instance: ProgramInstance) -> dict[str, FileHandle]:
@@ -379,7 +392,20 @@ def build_record_op(compiler: Compiler, stmt: A.Write | A.Rewrite) -> Callable[[
     handle, size = _record_file(compiler, stmt.record)
     after = _dispatch(compiler, handle, stmt.handlers, "2")
     source = compiler.mover(stmt.source, stmt.record) if stmt.source is not None else None
-    operation = handle.write if isinstance(stmt, A.Write) else handle.rewrite
+    if isinstance(stmt, A.Write):
+        advancing = None
+        if stmt.advancing is not None:
+            when, lines = stmt.advancing
+            count = compiler.int_expr(lines) if lines is not None else None
+            advancing = (when, count)
+
+        def operation(size: int) -> Status:
+            if advancing is None:
+                return handle.write(size)
+            when, count = advancing
+            return handle.write(size, (when, count() if count is not None else None))
+    else:
+        operation = handle.rewrite
 
     def record_op() -> None:
         if source is not None:

@@ -113,6 +113,7 @@ class ProgramInstance:
         self.ends: list[int] = []  # last paragraph of each active out-of-line PERFORM
         self.run_unit.programs.setdefault(self.name.upper(), self)
         self.active = False
+        self.is_main = False
 
     def _using_slots(self) -> list[tuple[int, int]]:
         """(record slot, size) of each PROCEDURE DIVISION USING item, in order."""
@@ -180,6 +181,8 @@ class ProgramInstance:
             for k, record in enumerate(self.layout.records):
                 if record.section == "LINKAGE" and self.slots[k] is None:
                     self.slots[k] = memoryview(bytearray(b" " * record.size))
+                elif record.section == "LOCAL-STORAGE":
+                    self.slots[k][:] = record.initial
             if self.paragraphs:
                 with contextlib.suppress(ExitProgramSignal):
                     self.run_range(0, len(self.paragraphs) - 1)
@@ -209,6 +212,7 @@ class ProgramInstance:
 def run_main(instance: ProgramInstance, args: Sequence[Any] = ()) -> int:
     """Run a main program: STOP RUN's code or RETURN-CODE; files closed at the end."""
     run_unit = instance.run_unit
+    instance.is_main = True
     try:
         code = instance.call(args)
     except StopRun as stop:
