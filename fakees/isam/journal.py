@@ -85,6 +85,8 @@ class Journal:
         if self.file is None:
             try:
                 self.file = self.disk.open(self.path, create=False, writable=True)
+            except PermissionError:  # a reader may look; replaying will then give 37
+                self.file = self.disk.open(self.path, create=False, writable=False)
             except FileNotFoundError:
                 if not create:
                     return None

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from fakees.isam import IndexedFile, KeySpec, Status
+from fakees.isam.disk import OsDisk, OsFile
 from fakees.isam.layout import DAT_HEADER, PAGE
 
 KEYS = [KeySpec(0, 6), KeySpec(6, 4, duplicates=True)]
@@ -347,4 +348,25 @@ def test_manual_lockers_share_a_counter_without_losing_updates(tmp_path: Path, r
     f, _ = open_(path, "INPUT")
     assert f is not None
     assert f.read(0, b"CNT   ") == (Status("00"), b"CNT   AAAA0000000120")
+    f.close()
+
+
+class ReadOnlyDisk(OsDisk):
+    """The file system as a user without write permission sees it (the tests run as root)."""
+
+    def open(self, path: str, *, create: bool, writable: bool) -> OsFile:
+        if writable:
+            raise PermissionError(13, "Permission denied", path)
+        return super().open(path, create=create, writable=writable)
+
+
+def test_permissions_and_lock_mode_exclusive_for_input(data: Path) -> None:
+    assert open_(data, "I-O", disk=ReadOnlyDisk()) == (None, Status("37"))
+    f, status = open_(data, "INPUT", disk=ReadOnlyDisk())  # a reader needs no write access
+    assert f is not None, status
+    assert f.read(0, b"K4    ") == (Status("00"), rec("K4", "C"))
+    f.close()
+    f, status = open_(data, "INPUT", lock_mode="EXCLUSIVE")
+    assert f is not None, status
+    assert open_(data, "INPUT") == (None, Status("9/065"))
     f.close()
