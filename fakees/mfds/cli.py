@@ -49,6 +49,7 @@ def start(cobdir: Cobdir, bind: str | None) -> str:
     args = [str(exe)] + (["--bind", bind] if bind is not None else [])
     read_fd, write_fd = os.pipe()
     env = dict(os.environ, **{READY_FD_ENV: str(write_fd)})
+    cobdir.repository.mkdir(parents=True, exist_ok=True)
     with open(cobdir.repository / "mfds32.log", "ab") as log:
         child = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                  pass_fds=(write_fd,), start_new_session=True, env=env)
