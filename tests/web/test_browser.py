@@ -51,9 +51,9 @@ def shoot(driver, name: str) -> None:
 
 
 def submit(driver, action: str) -> None:
-    """Press the button of the form posting to `action`, accepting its confirmation."""
-    form = driver.find_element(By.CSS_SELECTOR, f'form[action="{action}"]')
-    form.find_element(By.TAG_NAME, "button").click()
+    """Press the button posting to `action`, accepting its confirmation."""
+    driver.find_element(By.CSS_SELECTOR, f'button[formaction="{action}"], '
+                                         f'form[action="{action}"] button').click()
     with contextlib.suppress(NoAlertPresentException):
         driver.switch_to.alert.accept()
 

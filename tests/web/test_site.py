@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from tests.conftest import free_port
 from tests.mfds.harness import client, run
 from tests.region.conftest import wait_for
 from tests.web.conftest import Http, regions_path
@@ -37,6 +38,8 @@ def test_add_edit_delete_through_forms(web: Http, es_env) -> None:
     page = web.get("/server/ESSRV01")
     assert "Server ESSRV01 added." in page.text
     assert "web &lt;b&gt;test&lt;/b&gt;" in page.text and "<b>test</b>" not in page.text
+    listing = web.get("/").text
+    assert "<td>web &lt;b&gt;test&lt;/b&gt;</td>" in listing and "<b>test</b>" not in listing
     mfds = client(es_env)
     assert mfds.get_server("ESSRV01")["seps"] == 3
     reply = web.form("/server/ESSRV01/listener", {"comms": "Communications Process 1",
@@ -170,7 +173,7 @@ def test_restricted_access_needs_credentials(restricted: Http, restricted_env) -
 def test_start_stop_logs_and_processes_through_the_api(web: Http, es_env, regions) -> None:
     port = web.port
     mfds = client(es_env)
-    mfds.add_server("ESSRV01", seps=2, listener_endpoint=f"tcp:127.0.0.1:{port + 1}")
+    mfds.add_server("ESSRV01", seps=2, listener_endpoint=f"tcp:127.0.0.1:{free_port()}")
     reply = web.api("POST", regions_path(port, "ESSRV01", "start"))
     regions.note_pids()
     assert reply.status == 200, reply.text

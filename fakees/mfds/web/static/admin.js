@@ -4,9 +4,15 @@
   "use strict";
   var port = document.body.getAttribute("data-port");
   var badges = document.querySelectorAll("[data-status-of]");
+  // Destructive actions ask first (a form, or a button with its own formaction).
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  });
+  document.querySelectorAll("button[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.getAttribute("data-confirm"))) { event.preventDefault(); }
     });
   });
   if (!badges.length || !window.fetch) { return; }
