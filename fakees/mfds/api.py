@@ -246,7 +246,8 @@ class DirectoryApi:
         except KeyError:
             raise ApiError(404, f"server {name} has no listener {listener_name!r}") from None
         listener.status = status
-        listener.reason = str(request.get("reason", ""))
+        # The reason is the region's free text (often an OS error): kept on one line, bounded.
+        listener.reason = " ".join(str(request.get("reason", "")).split())[:256]
         listener.actual_endpoint = str(request.get("actual_endpoint", ""))
         # Validate the free text the same way a definition is validated.
         Server.from_dict(server.to_dict())

@@ -11,6 +11,7 @@ a region whose process is gone goes Not Responding, then Stopped.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fakees.cobdir import Cobdir, mfds_port
-from fakees.mfds.api import DirectoryApi
+from fakees.mfds.api import ApiError, DirectoryApi
 from fakees.mfds.repository import Repository, RepositoryCorrupt, RepositoryLocked
 
 LIVENESS_INTERVAL = 0.5
@@ -75,7 +76,9 @@ class Liveness:
             ticks = process_start_ticks(server.pid)
             first = self.seen.setdefault(key, ticks) if ticks is not None else None
             if ticks is None or (first and ticks and first != ticks):
-                self.api.mark_dead(server.name, server.pid)
+                # If the repository cannot be written now, the next check retries.
+                with contextlib.suppress(ApiError):
+                    self.api.mark_dead(server.name, server.pid)
         self.seen = {k: v for k, v in self.seen.items() if k in watched}
 
 

@@ -116,3 +116,12 @@ def test_liveness_steps_and_stale_reports(h):
 def test_shutdown_with_default_credentials(h):
     reply = h.call("POST", "/native/v1/mfds/shutdown", {"user": "SYSAD", "password": "SYSAD"})
     assert reply.status == 200 and h.stopped
+
+
+def test_listener_reason_is_kept_on_one_bounded_line(h):
+    reason = "bind failed:\n[Errno 99] Cannot assign requested address " + "x" * 400
+    reply = h.call("PUT", f"{R}/ESDEMO/listeners/Web Services and J2EE/status",
+                   {"status": "Invalid", "reason": reason})
+    assert reply.status == 200
+    stored = reply.body["comms"][0]["listeners"][0]["reason"]
+    assert stored.startswith("bind failed: [Errno 99] Cannot assign") and len(stored) == 256
