@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -125,3 +126,18 @@ def test_listener_reason_is_kept_on_one_bounded_line(h):
     assert reply.status == 200
     stored = reply.body["comms"][0]["listeners"][0]["reason"]
     assert stored.startswith("bind failed: [Errno 99] Cannot assign") and len(stored) == 256
+
+
+def test_liveness_takes_a_recycled_pid_for_a_dead_region(h):
+    from fakees.mfds.daemon import Liveness
+
+    me = os.getpid()
+    h.call("PUT", f"{R}/ESDEMO/status", {"status": "Started", "pid": me})
+    liveness = Liveness(h.api)
+    liveness.check()
+    assert h.api.directory.servers["ESDEMO"].status == "Started"  # alive, start time recorded
+    liveness.seen[("ESDEMO", me)] += 1  # as if pid `me` now belonged to a newer process
+    liveness.check()
+    assert h.api.directory.servers["ESDEMO"].status == "Not Responding"
+    liveness.check()
+    assert h.api.directory.servers["ESDEMO"].status == "Stopped"
