@@ -125,6 +125,7 @@ class Stmt:
     """Base of every statement; ``line`` feeds run-time error messages."""
 
     line: int = field(default=0, kw_only=True)
+    col: int = field(default=0, kw_only=True)
 
 
 @dataclass

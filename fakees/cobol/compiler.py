@@ -115,10 +115,15 @@ class Compiler:
         self.index: dict[str, int] = {}
         self.sections: dict[str, tuple[int, int]] = {}
         self.para_section: list[str | None] = []
+        self.current_stmt: A.Stmt | None = None
         self._index_procedures()
 
     def error(self, pos: Position | None, message: str, hint: str = "") -> CobolSyntaxError:
-        return CobolSyntaxError(pos or Position(self.prog.source, 0, 0), message, "", hint)
+        """A compile error at ``pos``, or at the statement being compiled."""
+        if pos is None:
+            stmt = self.current_stmt
+            pos = Position(self.prog.source, stmt.line if stmt else 0, stmt.col if stmt else 0)
+        return CobolSyntaxError(pos, message, "", hint)
 
     # ------------------------------------------------------------ procedures
     def _index_procedures(self) -> None:
@@ -194,6 +199,19 @@ class Compiler:
         return block
 
     def statement(self, stmt: A.Stmt) -> Fn:
+        """Compile one statement; errors without a position get the statement's."""
+        outer = self.current_stmt
+        self.current_stmt = stmt
+        try:
+            return self._statement(stmt)
+        except CobolSyntaxError as exc:
+            if not exc.pos.file or not exc.pos.line:
+                exc.pos = Position(self.prog.source, stmt.line, stmt.col)
+            raise
+        finally:
+            self.current_stmt = outer
+
+    def _statement(self, stmt: A.Stmt) -> Fn:
         file_builder = FILE_STATEMENTS.get(type(stmt))
         if file_builder is not None:
             return file_builder(self, stmt)

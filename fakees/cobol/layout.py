@@ -78,6 +78,15 @@ def syntax_error(entry: A.DataEntry, message: str, hint: str = "") -> CobolSynta
 
 
 def build_layout(prog: A.Program) -> Layout:
+    try:
+        return _build_layout(prog)
+    except CobolSyntaxError as exc:
+        if not exc.pos.file:
+            exc.pos = Position(prog.source, exc.pos.line, exc.pos.col)
+        raise
+
+
+def _build_layout(prog: A.Program) -> Layout:
     layout = Layout()
     for fd in prog.files:
         slot = len(layout.records)
@@ -228,7 +237,7 @@ def _elementary_size(item: Item) -> int:
 def _compute_size(item: Item) -> int:
     if not item.children:
         if item.picture is None:
-            raise CobolSyntaxError(Position("", item.line, 0),
+            raise CobolSyntaxError(Position("", item.line, 8),
                                    f"elementary item {item.name} has no PICTURE", item.name)
         item.size = _elementary_size(item)
     else:

@@ -309,6 +309,8 @@ class Parser:
 
     def data_entry(self) -> A.DataEntry:
         tok = self.next()
+        if not tok.text.isdigit():
+            raise self.error(f"invalid level number {tok.text}", tok)
         level = int(tok.text)
         if not (1 <= level <= 49 or level in (66, 77, 88)):
             raise self.error(f"invalid level number {tok.text}", tok)
@@ -482,7 +484,7 @@ class Parser:
             raise self.error(f"statement {verb} is not supported by fakees", tok,
                              "see README 'COBOL' for the supported statements")
         stmt = handler()
-        stmt.line = tok.pos.line
+        stmt.line, stmt.col = tok.pos.line, tok.pos.col
         end = SCOPE_END.get(verb)
         if end is not None:
             self.accept(end)
