@@ -1,9 +1,10 @@
 """The seed's five scripts, unmodified, against a real region on one emulated node.
 
 One box, one story (to stay within the scripts' own sleeps: killallcas.ksh >= 12 s,
-forceStopServer.ksh ~79 s in a fresh PID namespace, see seed/hacmp/NOTES.md):
-mfstart.ksh starts ESSRV01; mfmonitor.ksh passes while it is healthy and fails once
-its listener stops; mfhalt.ksh ends every region process and leaves mfds up;
+forceStopServer.ksh ~79 s, see seed/hacmp/NOTES.md): mfstart.ksh starts ESSRV01;
+mfmonitor.ksh passes while it is healthy and fails once its listener stops;
+mfhalt.ksh, with the `casstop_hangs` fault on, waits out its 60 s, runs
+`casstop -f`, ends every region process and leaves mfds up;
 killallcas.ksh cleans a region whose cascd32 left orphans behind; mfmonitor.ksh
 fails when mfds is killed.
 """
@@ -57,7 +58,8 @@ def monitor(box, seed) -> tuple[int, str, str]:
 def test_seed_scripts_drive_a_real_region(tmp_path, seed):
     with seed_node(tmp_path / "node", seed) as box:
         setup = box.run(ENV + f"ip addr add {ADDRESS}/32 dev lo && mfds && "
-                        f"{FAKEES} server add ESSRV01 --listener tcp:{ADDRESS}:9003")
+                        f"{FAKEES} server add ESSRV01 --listener tcp:{ADDRESS}:9003 && "
+                        f"{FAKEES} server set ESSRV01 --fault casstop_hangs=true")
         assert setup.returncode == 0, setup.stderr
 
         started = box.run(f"cd /home/user2 && ksh {seed}/hacmp/mfstart.ksh", timeout=90)
@@ -81,11 +83,16 @@ def test_seed_scripts_drive_a_real_region(tmp_path, seed):
         assert halted.returncode == 0, halted.stderr
         message = box.path("/home/user2/forceStopServer.msg").read_text()
         assert "The RegionPID of ESSRV01 is" in message
+        # casstop_hangs: the normal casstop leaves the region Stopping, so the script waits
+        # its 60 s and force-stops it.
+        assert "casstop -f -rESSRV01..." in message
+        assert "CASCD0009I" in box.path(f"{SEED_CASROOT}/ESSRV01/console.log").read_text()
         assert "Force Stop All MFES Server Complete" in message
         assert region_lines(box) == []
         assert "mfServerStatus: Stopped" in mdump(box)  # and mfds still answers
 
-        box.run(ENV + f"{FAKEES} server set ESSRV01 --fault orphans_linger=true")
+        box.run(ENV + f"{FAKEES} server set ESSRV01 --fault casstop_hangs=false "
+                "--fault orphans_linger=true")
         assert box.run(ENV + "casstart /rESSRV01").returncode == 0
         box.run(f"kill -9 $(awk '$2 == \"cascd32\" {{print $1}}' {SEED_CASROOT}/ESSRV01/processes)")
         time.sleep(0.5)  # the orphans linger: give them the chance to (wrongly) go
