@@ -110,7 +110,17 @@ def test_operator_session_in_chromium(browser, es_env, reaper, regions) -> None:
     assert "Server ESSRV01" in listing and "Server ESDEMO" not in listing
 
     submit(browser, "/server/ESSRV01/stop")
-    wait_for(lambda: client(es_env).get_server("ESSRV01")["status"] == "Stopped", 30, "stop")
+    mfds = client(es_env)
+    wait_for(lambda: mfds.get_server("ESSRV01")["status"] == "Stopped", 30, "stop")
     browser.get(base + "/")
-    assert browser.find_element(By.CSS_SELECTOR, '[data-status-of="ESSRV01"]').text == "Stopped"
+
+    def badge() -> str:
+        return browser.find_element(By.CSS_SELECTOR, '[data-status-of="ESSRV01"]').text
+
+    assert badge() == "Stopped"
     shoot(browser, "05-stopped")
+    # admin.js follows status changes without a reload (a report as a region would send).
+    mfds.report_region("ESSRV01", "Starting")
+    wait_for(lambda: badge() == "Starting", 30, "the badge to follow by itself")
+    mfds.report_region("ESSRV01", "Stopped")
+    wait_for(lambda: badge() == "Stopped", 30, "the badge to follow back")

@@ -101,6 +101,7 @@ ERRORS = {
     "405": "method not supported on this resource",
     "409": "conflicts with the server's state (e.g. running, already exists)",
     "413": "request body too large",
+    "415": "a body that is not sent as application/json",
     "500": "the region command failed (its message is given)",
     "503": "not ready (the message says why)",
 }
@@ -110,7 +111,8 @@ def _op(summary: str, ok: str, schema: Any, errors: str, body: str | None = None
         mutating: bool = False) -> dict[str, Any]:
     responses: dict[str, Any] = {ok: {"description": "success", "content": {
         "application/json": {"schema": schema}}}}
-    for code in errors.split():
+    codes = errors.split() + (["401", "413", "415"] if mutating else [])
+    for code in sorted(set(codes)):
         responses[code] = {"description": ERRORS[code],
                            "content": {"application/json": {"schema": _ref("Error")}}}
     op: dict[str, Any] = {"summary": summary, "responses": responses}
