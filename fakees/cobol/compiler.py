@@ -195,6 +195,10 @@ class Compiler:
                     exc.line = lines[k]
                     exc.program = exc.program or program
                 raise
+            except (ArithmeticError, ValueError) as exc:
+                # e.g. FUNCTION MOD(1, 0), SQRT(-1): an invalid argument, not a crash
+                raise CobolRuntimeError(181, f"{type(exc).__name__}: {exc}", program,
+                                        lines[k]) from exc
 
         return block
 

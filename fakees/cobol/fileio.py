@@ -44,6 +44,20 @@ def resolve_assign(select: A.Select, run_unit: RunUnit, value: str | None = None
     return run_unit.path(name)
 
 
+def _io_errors_as_status(method: Callable[..., Status]) -> Callable[..., Status]:
+    """An operating-system failure (disk full, EIO) is file status 30, not a traceback."""
+
+    def guarded(self: FileHandle, *args: Any) -> Status:
+        try:
+            return method(self, *args)
+        except OSError:
+            return S.IO_ERROR
+
+    guarded.__name__ = method.__name__
+    guarded.__doc__ = method.__doc__
+    return guarded
+
+
 class FileHandle:
     """One SELECT of a program instance: its record area, open state and status item."""
 
@@ -99,6 +113,7 @@ class FileHandle:
         return resolve_assign(self.select, self.instance.run_unit, value)
 
     # ------------------------------------------------------------------ operations
+    @_io_errors_as_status
     def open(self, mode: str) -> Status:
         if self.mode:
             return S.ALREADY_OPEN
@@ -143,6 +158,7 @@ class FileHandle:
         self.mode = mode
         return S.SUCCESS
 
+    @_io_errors_as_status
     def close(self) -> Status:
         if not self.mode:
             return S.NOT_OPEN
@@ -165,6 +181,7 @@ class FileHandle:
             except OSError:
                 self.mode = ""
 
+    @_io_errors_as_status
     def read(self, next_record: bool, previous: bool, key_offset: int | None,
              lock: str) -> Status:
         if self.mode not in ("INPUT", "I-O"):
@@ -211,6 +228,7 @@ class FileHandle:
                 return k
         return 0
 
+    @_io_errors_as_status
     def write(self, size: int, advancing: tuple[str, int | None] | None = None) -> Status:
         if self.mode not in ("OUTPUT", "EXTEND", "I-O") or (
                 self.organization != "INDEXED" and self.mode == "I-O"):
@@ -225,6 +243,7 @@ class FileHandle:
             self.handle.write(bytes(self.area[:self.record_size]))
         return S.SUCCESS
 
+    @_io_errors_as_status
     def rewrite(self, size: int) -> Status:
         if self.mode != "I-O":
             return S.UPDATE_NOT_ALLOWED
@@ -239,6 +258,7 @@ class FileHandle:
         self.last_read_pos = None
         return S.SUCCESS
 
+    @_io_errors_as_status
     def delete(self) -> Status:
         if self.mode != "I-O":
             return S.UPDATE_NOT_ALLOWED
@@ -247,6 +267,7 @@ class FileHandle:
         off, size = self.key_items[0]
         return self.handle.delete(bytes(self.area[off:off + size]))
 
+    @_io_errors_as_status
     def start(self, op: str, key_offset: int | None, key_size: int | None) -> Status:
         if self.organization != "INDEXED":
             return S.READ_NOT_ALLOWED
@@ -257,6 +278,7 @@ class FileHandle:
         size = key_size if key_size is not None else size
         return self.handle.start(number, bytes(self.area[off:off + size]), op)
 
+    @_io_errors_as_status
     def unlock(self) -> Status:
         if self.organization == "INDEXED" and self.mode:
             return self.handle.unlock()

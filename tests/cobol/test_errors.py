@@ -140,3 +140,8 @@ def test_foreign_file_at_open_gives_a_status_not_a_traceback(tmp_path: Path) -> 
     assert run_main(ProgramInstance(compile_source(str(tmp_path / "bad.cbl")), unit)) == 0
     status = out.getvalue().decode("latin-1").strip()
     assert status.startswith("status ") and status != "status 00"
+
+
+def test_invalid_function_argument_is_181_not_a_traceback(tmp_path: Path) -> None:
+    err = run_error(tmp_path, "           DISPLAY FUNCTION MOD(7, 0).\n")
+    assert err.code == 181 and err.line == 10
