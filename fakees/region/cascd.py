@@ -276,7 +276,7 @@ class Supervisor:
             self._maybe_finished()
             return
         how = describe_end(reason)
-        if child.key == "mfcs32":
+        if not child.restartable:  # mfcs32
             self.console.write("CASCD0007E", process=child.key, child=pid, how=how,
                                why="its listeners are now Stopped")
             for listener in self.listeners.values():

@@ -312,11 +312,10 @@ def test_normal_stop_lets_a_running_call_finish_and_immediate_stop_ends_all(regi
     client = BinpClient("127.0.0.1", port)
     client.connect()
     client.initialize(True)
-    seconds = Argument(Direction.IN, ArgType.BIGDECIMAL, Decimal("1.5"))
+    seconds = Argument(Direction.IN, ArgType.BIGDECIMAL, Decimal("2.5"))
     with ThreadPoolExecutor(1) as pool:
         running = pool.submit(client.call, "echo.sleep", [seconds, *outs("S")])
-        wait_for(lambda: "CASSI" in region.files().console.read_text())
-        time.sleep(0.3)  # let the call reach its SEP (nothing observable marks that moment)
+        time.sleep(0.8)  # let the call reach its SEP (nothing observable marks that moment)
         pids = region.pids()
         assert region.run("casstop", "/rESSRV01", "/w").returncode == 0
         assert running.result(timeout=30) == [""]  # quiesced, not cut off
