@@ -1,8 +1,8 @@
 """mfcs32's side of the request path: hand each call to a free SEP, queue the rest.
 
-`SepPool.call(service, operation, args)` is the dispatcher interface the
-listener's protocol uses (BINP or the diagnostic line protocol): it returns a
-Deferred that fires with the service's result, or fails with
+`SepPool.call(service, operation, args)` is what the listener's dispatcher
+(`fakees.region.mfcs.SepDispatcher`, for BINP) calls: it returns a Deferred
+that fires with the service's result, or fails with
 
 - `SepBusy` when every SEP is busy and `max_queue` calls already wait;
 - `SepTimeout` when a queued call found no free SEP within `queue_timeout`;
