@@ -397,6 +397,7 @@ class Search(Stmt):
     varying: Ref | None = None
     at_end: list[Stmt] | None = None
     whens: list[tuple[Cond, list[Stmt]]] = field(default_factory=list)
+    search_all: bool = False  # SEARCH ALL: from the first entry (keys are ascending)
 
 
 # ------------------------------------------------------------ data and files

@@ -1194,8 +1194,11 @@ class Compiler:
         count = table.occurs
         whens = tuple((self.cond(c), self.block(body)) for c, body in stmt.whens)
         at_end = self.block(stmt.at_end) if stmt.at_end is not None else _noop
+        from_first = stmt.search_all
 
         def search() -> None:
+            if from_first:
+                set_(1)
             while True:
                 k = int(get())
                 if k < 1 or k > count:
@@ -1212,7 +1215,12 @@ class Compiler:
     def c_cancel(self, stmt: A.Cancel) -> Fn:
         names = [self.alnum_expr(p) for p in stmt.programs]
         run_unit = self.inst.run_unit
-        return lambda: [run_unit.cancel(bytes(n()).decode().strip()) for n in names] and None
+
+        def cancel() -> None:
+            for name in names:
+                run_unit.cancel(bytes(name()).decode("latin-1").strip())
+
+        return cancel
 
     def c_exit(self, stmt: A.Exit) -> Fn:
         kind = stmt.kind

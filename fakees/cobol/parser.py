@@ -367,7 +367,8 @@ class Parser:
                     self.i += 1
                     self.accept("KEY")
                     self.accept("IS")
-                    while self.at_kind(WORD) and self.peek().upper not in RESERVED:
+                    while self.at_kind(WORD) and self.peek().upper not in RESERVED and \
+                            not self.at("INDEXED", "ASCENDING", "DESCENDING"):
                         self.i += 1
                 if self.accept("INDEXED"):
                     self.accept("BY")
@@ -1316,9 +1317,8 @@ class Parser:
         return stmt
 
     def st_search(self) -> A.Stmt:
-        if self.at("ALL"):
-            raise self.error("SEARCH ALL is not supported by fakees", hint="use SEARCH")
-        stmt = A.Search(self.ref())
+        search_all = self.accept("ALL")
+        stmt = A.Search(self.ref(), search_all=search_all)
         if self.accept("VARYING"):
             stmt.varying = self.ref()
         save = self.i
