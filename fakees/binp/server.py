@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from twisted.internet import defer, error, protocol
-from twisted.internet.interfaces import IDelayedCall, IReactorTime, ITCPTransport
+from twisted.internet.interfaces import IDelayedCall, IPushProducer, IReactorTime, ITCPTransport
 from twisted.python.failure import Failure
+from zope.interface import implementer
 
 from fakees.binp.connection import SERVER, Connection, Limits, State, negotiated_version
 from fakees.binp.dispatch import CallError, Dispatcher
@@ -76,8 +77,14 @@ class Faults:
     fail_next: int = 0
 
 
+@implementer(IPushProducer)
 class BinpServerProtocol(protocol.Protocol):
-    """One accepted connection; see fakees.binp.connection for the rules it enforces."""
+    """One accepted connection; see fakees.binp.connection for the rules it enforces.
+
+    It is the push producer of its own answers: when the client stops reading and
+    the transport's write buffer fills, the listener stops reading the client's
+    calls until the buffer drains, so a peer that never reads cannot grow memory.
+    """
 
     factory: BinpServerFactory
 
@@ -88,6 +95,7 @@ class BinpServerProtocol(protocol.Protocol):
         self._closing = False
         self._counted = False
         self._received = 0
+        self._paused = False
         self._idle_timer: IDelayedCall | None = None
         self._read_timer: IDelayedCall | None = None
 
@@ -107,7 +115,24 @@ class BinpServerProtocol(protocol.Protocol):
             return
         self.factory.connections.add(self)
         self._counted = True
+        self.transport.registerProducer(self, True)
         self._arm_idle()
+
+    # IPushProducer: the transport calls these as its write buffer fills and drains
+    def pauseProducing(self) -> None:
+        self._paused = True
+        self.transport.pauseProducing()  # stop reading calls whose answers cannot be sent
+        if self._read_timer is not None and self._read_timer.active():
+            self._read_timer.cancel()  # the stall is ours now, not the peer's
+
+    def resumeProducing(self) -> None:
+        self._paused = False
+        if not self._closing:
+            self.transport.resumeProducing()
+            self._arm_read_timeout()
+
+    def stopProducing(self) -> None:
+        self._closing = True
 
     def connectionLost(self, reason: Failure = protocol.connectionDone) -> None:
         self._closing = True
@@ -241,8 +266,7 @@ class BinpServerProtocol(protocol.Protocol):
         if self._closing:
             return
         if self.factory.faults.drop and isinstance(answer, Reply | Error):
-            self._closing = True
-            self.transport.loseConnection()
+            self._close()
             return
         try:
             self._write(answer)
@@ -271,6 +295,13 @@ class BinpServerProtocol(protocol.Protocol):
         if self.conn.state is not State.CLOSED:
             with contextlib.suppress(BinpError):  # if the state forbids it, closing says enough
                 self.transport.write(self.conn.send(Error(call_id, code, message)))
+        self._close()
+
+    def _close(self) -> None:
+        """Flush what is written, then close (a registered producer would hold it open)."""
+        self._closing = True
+        if self._counted:
+            self.transport.unregisterProducer()
         self.transport.loseConnection()
 
     def _arm_idle(self) -> None:
@@ -287,13 +318,16 @@ class BinpServerProtocol(protocol.Protocol):
             self._arm_idle()  # a call is in progress: not idle
             return
         timeout = self.factory.settings.idle_timeout
-        self._fatal(ErrorCode.IDLE_TIMEOUT, f"no complete frame for {timeout} s")
+        if self._paused:
+            self._fatal(ErrorCode.IDLE_TIMEOUT, f"answers left unread for {timeout} s")
+        else:
+            self._fatal(ErrorCode.IDLE_TIMEOUT, f"no complete frame for {timeout} s")
 
     def _arm_read_timeout(self) -> None:
         """A partial frame must be completed within read_timeout (stalled peers)."""
         timeout = self.factory.settings.read_timeout
         assert self.conn is not None
-        partial = self.conn.buffered > 0 and not self._closing
+        partial = self.conn.buffered > 0 and not self._closing and not self._paused
         if self._read_timer is not None and self._read_timer.active():
             if not partial:
                 self._read_timer.cancel()

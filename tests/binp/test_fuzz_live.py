@@ -259,3 +259,20 @@ def read_frames_until_one(sock: socket.socket):
         assert chunk, "closed without a frame"
         data += chunk
     return wire.decode(data[: wire.HEADER_SIZE + struct.unpack(">I", data[8:12])[0]])
+
+
+def test_live_peer_that_never_reads_cannot_grow_listener_memory(fuzz_listener) -> None:
+    """Pipelined pings whose pongs are never read: the listener stops reading (backpressure)."""
+    port, proc = fuzz_listener
+    pings = HELLO + wire.encode(Ping(1)) * 1_700_000  # 20 MB; answers are never read
+    rss_before = rss_kib(proc.pid)
+    with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
+        sent = 0
+        with pytest.raises(TimeoutError):  # the listener stopped reading: sending blocks
+            while sent < len(pings):
+                sent += sock.send(pings[sent : sent + 65536])
+        grown = rss_kib(proc.pid) - rss_before
+        assert sent < len(pings) // 2, f"the listener read {sent} bytes without answers being read"
+        assert grown < 16 * 1024, f"listener RSS grew by {grown} KiB"
+    with BinpClient("127.0.0.1", port, timeout=10) as client:  # and it serves others
+        client.ping()

@@ -341,3 +341,24 @@ def test_shut_down_tells_every_connection(clock: Clock) -> None:
     for peer in peers:
         [error] = peer.receive()
         assert error.code == ErrorCode.SHUTTING_DOWN and peer.closed
+
+
+def test_a_peer_that_does_not_read_pauses_reading_not_the_read_timeout(clock: Clock) -> None:
+    peer = Peer(make_factory(clock, read_timeout=2.0, idle_timeout=30.0))
+    peer.send_raw(wire.encode(Ping(1))[:5])
+    peer.proto.pauseProducing()  # what the transport does when its write buffer is full
+    assert peer.transport.producerState == "paused"
+    clock.advance(10)
+    assert not peer.closed
+    peer.proto.resumeProducing()
+    assert peer.transport.producerState == "producing"
+    clock.advance(2.1)
+    assert peer.receive()[-1].code == ErrorCode.READ_TIMEOUT
+
+
+def test_a_peer_that_never_reads_is_closed_after_the_idle_timeout(clock: Clock) -> None:
+    peer = Peer(make_factory(clock, idle_timeout=30.0))
+    peer.proto.pauseProducing()
+    clock.advance(31)
+    [error] = peer.receive()
+    assert (error.code, error.message) == (ErrorCode.IDLE_TIMEOUT, "answers left unread for 30.0 s")
