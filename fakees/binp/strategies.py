@@ -6,6 +6,7 @@
     @given(bs.client_frames())          # valid frames a client may send
     @given(bs.malformed_frames())       # frames every receiver must reject
     @given(bs.mutated_frames())         # valid frames with random damage (may stay valid)
+    @given(bs.mutated_frames(bs.server_frames()))   # ... to throw at a client
 
 Values cover every type at its edges (64-bit extremes, non-ASCII text,
 BigDecimal scales and signs, empty bytes); `malformed_frames` draws one
@@ -184,9 +185,10 @@ def _bad_argument_frame(draw: st.DrawFn, defect: str) -> bytes:
 
 
 @st.composite
-def mutated_frames(draw: st.DrawFn) -> bytes:
-    """A valid client frame with random damage: flips, cuts, insertions, a wrong length."""
-    frame = bytearray(draw(client_frames()))
+def mutated_frames(draw: st.DrawFn, source: st.SearchStrategy[bytes] | None = None) -> bytes:
+    """A valid frame (from `source`, default client_frames()) with random damage: flips,
+    cuts, insertions, a wrong length."""
+    frame = bytearray(draw(source if source is not None else client_frames()))
     for _ in range(draw(st.integers(1, 3))):
         how = draw(st.sampled_from(["flip", "set", "cut", "insert", "length"]))
         at = draw(st.integers(0, max(len(frame) - 1, 0)))
