@@ -13,6 +13,8 @@ from tests.web.conftest import Http, regions_path
 def test_pages_and_operational_endpoints(web: Http) -> None:
     page = web.get("/")
     assert page.status == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["x-frame-options"] == "DENY"
     assert "ESDEMO" in page.text and 'data-status-of="ESDEMO">Stopped<' in page.text
     assert "mfds_session=" in web.cookie and web.token
     detail = web.get("/server/ESDEMO")

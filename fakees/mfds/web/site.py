@@ -87,6 +87,7 @@ class AdminSite(resource.Resource):
     def render(self, request: server.Request) -> bytes | int:
         parts = [unquote(p) for p in request.path.decode("latin-1").split("/") if p]
         method = request.method.decode("latin-1")
+        request.setHeader(b"X-Content-Type-Options", b"nosniff")
         if parts[:2] == ["native", "v1"]:
             return self._native(request, method, parts[2:])
         return self._web(request, method, parts)
