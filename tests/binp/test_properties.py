@@ -156,3 +156,32 @@ def test_values_that_do_not_fit_their_type_are_refused_before_sending() -> None:
         with pytest.raises(LocalProtocolError, match=message):
             client.send(Call(1, "a.b", (arg,)))
     assert client.pending == 0
+
+
+def test_the_documented_transition_table_is_the_one_in_force() -> None:
+    """Every transition in TRANSITIONS is a row of the table in connection.py's docstring
+    and of the state table in protocol/BINP.md section 4."""
+    from pathlib import Path
+
+    from fakees.binp import connection
+
+    doc_rows = [line.split() for line in (connection.__doc__ or "").splitlines()]
+    spec = (Path(__file__).resolve().parents[2] / "protocol" / "BINP.md").read_text()
+    spec_rows = [line for line in spec.splitlines() if line.startswith("| ") and "|" in line[2:]]
+    frame_names = {"Call": "CALL", "Ping": "PING", "Reply": "REPLY", "Pong": "PONG",
+                   "Error": "ERROR", "Hello": "HELLO", "Welcome": "WELCOME"}  # fmt: skip
+    for (state, sender, kind), after in connection.TRANSITIONS.items():
+        name = kind.__name__
+        assert any(
+            row[:2] == [state.value, sender.value]
+            and any(name in cell for cell in row[2:-1])
+            and after.value in row[2:]
+            for row in doc_rows
+            if len(row) >= 4
+        ), f"{state.value} {sender.value} {name} -> {after.value} missing from the docstring"
+        assert any(
+            f"| {state.value} | {sender.value} |" in row
+            and frame_names[name] in row
+            and f"| {after.value}" in row
+            for row in spec_rows
+        ), f"{state.value} {sender.value} {name} -> {after.value} missing from BINP.md"
