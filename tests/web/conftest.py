@@ -80,11 +80,15 @@ class Http:
         return self.request(method, path, payload, headers)
 
 
+def serve(env: dict[str, str], reaper) -> Http:
+    start_mfds(env, reaper)
+    return Http(int(env["CCITCP2_PORT"]))
+
+
 @pytest.fixture
 def web(es_env, reaper):
     """MFDS running (access not restricted); an Http client bound to it."""
-    start_mfds(es_env, reaper)
-    return Http(int(es_env["CCITCP2_PORT"]))
+    return serve(es_env, reaper)
 
 
 @pytest.fixture
@@ -95,8 +99,8 @@ def restricted_env(es_env):
 
 @pytest.fixture
 def restricted(restricted_env, reaper):
-    start_mfds(restricted_env, reaper)
-    return Http(int(restricted_env["CCITCP2_PORT"]))
+    """MFDS running with access restricted (SYSAD/SYSAD)."""
+    return serve(restricted_env, reaper)
 
 
 @pytest.fixture

@@ -25,7 +25,8 @@ from twisted.internet import defer, utils
 from twisted.web import resource, server
 
 from fakees.cobdir import Cobdir
-from fakees.mfds.api import DirectoryApi, Reply
+from fakees.mfds.api import ApiError, DirectoryApi, Reply
+from fakees.mfds.api import _json as json_object  # one parser, one wording for bad bodies
 from fakees.mfds.repository import Server, check_name
 from fakees.mfds.web import monitor, openapi, pages
 from fakees.mfds.web.metrics import Metrics, MetricsError
@@ -45,12 +46,6 @@ MUTATING = {"POST", "PUT", "DELETE", "PATCH"}
 _SESSION_ID = re.compile(r"[A-Za-z0-9_\-]{32}\Z")
 _BACK = re.compile(r"/(server/[A-Za-z][A-Za-z0-9_]{0,31}(/monitor)?)?\Z")
 MAX_FLASHES = 1024
-
-
-class HttpError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def _is_loopback(host: str) -> bool:
@@ -99,28 +94,28 @@ class AdminSite(resource.Resource):
             if method in MUTATING:
                 self._check_json_request(request, rest)
             return self._native_route(request, method, rest)
-        except HttpError as exc:
+        except ApiError as exc:
             if exc.status == 401:
                 request.setHeader(b"WWW-Authenticate", b'Basic realm="MFDS"')
             return self._json(request, exc.status, {"error": str(exc)})
 
     def _check_json_request(self, request: server.Request, rest: list[str]) -> None:
         if _body_size(request) > MAX_BODY:
-            raise HttpError(413, f"request body is larger than {MAX_BODY} bytes")
+            raise ApiError(413, f"request body is larger than {MAX_BODY} bytes")
         kind = _header(request, b"content-type")
         if kind and kind.split(";")[0].strip().lower() != "application/json":
-            raise HttpError(415, f"send JSON with Content-Type: application/json, not {kind!r}")
+            raise ApiError(415, f"send JSON with Content-Type: application/json, not {kind!r}")
         if not self.policy.restricted or self._self_authenticating(request, rest):
             return
         try:
             credentials = parse_basic(_header(request, b"authorization"))
         except BadAuthorization as exc:
-            raise HttpError(401, str(exc)) from None
+            raise ApiError(401, str(exc)) from None
         if credentials is None:
-            raise HttpError(401, "access to MFDS is restricted: this request needs a user name "
+            raise ApiError(401, "access to MFDS is restricted: this request needs a user name "
                                  "and password (HTTP Basic)")
         if not self.policy.check(*credentials):
-            raise HttpError(401, "invalid user name or password")
+            raise ApiError(401, "invalid user name or password")
 
     def _self_authenticating(self, request: server.Request, rest: list[str]) -> bool:
         """Shutdown carries its own credentials; region processes report from this host."""
@@ -134,17 +129,17 @@ class AdminSite(resource.Resource):
                       rest: list[str]) -> bytes | int:
         if rest == ["metrics", "calls"]:
             if method != "POST":
-                raise HttpError(405, f"{method} /native/v1/metrics/calls is not supported")
+                raise ApiError(405, f"{method} /native/v1/metrics/calls is not supported")
             try:
                 count = self.metrics.feed(_json_body(request))
             except MetricsError as exc:
-                raise HttpError(400, str(exc)) from None
+                raise ApiError(400, str(exc)) from None
             return self._json(request, 200, {"recorded": count})
         if rest[:1] != ["regions"] or len(rest) < 5 or rest[4] not in (
                 "start", "stop", "commsprocesses", "logs", "processes"):
             return self.json_api.render(request)
         if rest[2] != str(self.port):
-            raise HttpError(404, f"this MFDS listens on port {self.port}, not {rest[2]!r}")
+            raise ApiError(404, f"this MFDS listens on port {self.port}, not {rest[2]!r}")
         server_ = self._known(rest[3])
         match method, rest[4:]:
             case "POST", [("start" | "stop") as verb]:
@@ -159,7 +154,7 @@ class AdminSite(resource.Resource):
                 body = _json_body(request)
                 unknown = sorted(set(body) - {"endpoint"})
                 if unknown or "endpoint" not in body:
-                    raise HttpError(400, 'expected {"endpoint": "tcp:ADDRESS:PORT"}'
+                    raise ApiError(400, 'expected {"endpoint": "tcp:ADDRESS:PORT"}'
                                     + (f"; unknown field(s): {', '.join(unknown)}"
                                        if unknown else ""))
                 self._set_endpoint(server_, comms, name, body["endpoint"])
@@ -170,7 +165,7 @@ class AdminSite(resource.Resource):
             case "GET", ["processes"]:
                 rows = monitor.processes(self.cobdir.casroot(), server_.name)
                 return self._json(request, 200, [row.__dict__ for row in rows])
-        raise HttpError(405 if len(rest) <= 6 else 404,
+        raise ApiError(405 if len(rest) <= 6 else 404,
                         f"{method} on regions/{'/'.join(rest[3:])} is not supported")
 
     def _json(self, request: server.Request, status: int, body: Any) -> bytes:
@@ -196,23 +191,23 @@ class AdminSite(resource.Resource):
         try:
             check_name(name)
         except ValueError as exc:
-            raise HttpError(404, f"unknown server: {exc}") from None
+            raise ApiError(404, f"unknown server: {exc}") from None
         found = self.api.directory.servers.get(name)
         if found is None:
-            raise HttpError(404, f"unknown server {name!r}")
+            raise ApiError(404, f"unknown server {name!r}")
         return found
 
     def _comms(self, server_: Server, comms: str) -> dict[str, Any]:
         for item in server_.to_dict()["comms"]:
             if item["name"] == comms:
                 return item
-        raise HttpError(404, f"server {server_.name} has no communications process {comms!r}")
+        raise ApiError(404, f"server {server_.name} has no communications process {comms!r}")
 
     def _listener(self, server_: Server, comms: str, name: str) -> dict[str, Any]:
         for listener in self._comms(server_, comms)["listeners"]:
             if listener["name"] == name:
                 return listener
-        raise HttpError(404, f"{comms!r} of server {server_.name} has no listener {name!r}")
+        raise ApiError(404, f"{comms!r} of server {server_.name} has no listener {name!r}")
 
     def _set_endpoint(self, server_: Server, comms: str, name: str, endpoint: Any) -> None:
         all_comms = server_.to_dict()["comms"]
@@ -224,25 +219,25 @@ class AdminSite(resource.Resource):
         self._api("PUT", server_.name, {"comms": all_comms})
 
     def _api(self, method: str, name: str | None, body: Any = None) -> Reply:
-        """A change through the directory API; HttpError carries its refusal unchanged."""
+        """A change through the directory API; ApiError carries its refusal unchanged."""
         path = f"/native/v1/regions/localhost/{self.port}"
         if name is not None:
             path += "/" + quote(name, safe="")
         reply = self.api.handle(method, path, b"" if body is None else json.dumps(body).encode())
         if reply.status >= 400:
-            raise HttpError(reply.status, reply.body["error"])
+            raise ApiError(reply.status, reply.body["error"])
         return reply
 
     def _region_command(self, name: str, verb: str) -> defer.Deferred:
         """Run casstart or casstop for a region; fires (HTTP status, output or error text)."""
         current = self._known(name)
         if name in self.busy:
-            raise HttpError(409, f"a {self.busy[name]} of server {name} is already in progress")
+            raise ApiError(409, f"a {self.busy[name]} of server {name} is already in progress")
         if verb == "start" and current.status != "Stopped":
-            raise HttpError(409, f"server {name} is {current.status}; only a Stopped server "
+            raise ApiError(409, f"server {name} is {current.status}; only a Stopped server "
                                  "can be started")
         if verb == "stop" and current.status == "Stopped":
-            raise HttpError(409, f"server {name} is already Stopped")
+            raise ApiError(409, f"server {name} is already Stopped")
         command = "casstart" if verb == "start" else "casstop"
         self.busy[name] = verb
         ran = self.run(str(self.cobdir.bin / command), [f"/r{name}"], env=self.command_env)
@@ -267,7 +262,7 @@ class AdminSite(resource.Resource):
         try:
             path = monitor.log_path(self.cobdir.casroot(), name, which)
         except monitor.LogUnavailable as exc:
-            raise HttpError(404, str(exc)) from None
+            raise ApiError(404, str(exc)) from None
         lines, truncated = monitor.read_tail(path)
         return {"region": name, "file": monitor.LOGS[which], "lines": lines,
                 "truncated": truncated}
@@ -299,9 +294,9 @@ class AdminSite(resource.Resource):
             if method == "POST":
                 return self._form(request, session, parts)
             if method not in ("GET", "HEAD"):
-                raise HttpError(405, f"{method} is not supported on this page")
+                raise ApiError(405, f"{method} is not supported on this page")
             return self._page(request, session, parts)
-        except HttpError as exc:
+        except ApiError as exc:
             request.setResponseCode(exc.status)
             return pages.error(exc.status, str(exc), self._context(request, session))
 
@@ -349,24 +344,24 @@ class AdminSite(resource.Resource):
                 found = self._known(name)
                 which = _arg(request, "log") or "current"
                 if which not in monitor.LOGS:
-                    raise HttpError(400, f"unknown log {which!r}: expected current or previous")
+                    raise ApiError(400, f"unknown log {which!r}: expected current or previous")
                 lines, problem, truncated = None, "", False
                 try:
                     log = self._log(found.name, which)
                     lines, truncated = log["lines"], log["truncated"]
-                except HttpError as exc:
+                except ApiError as exc:
                     problem = str(exc)
                 rows = monitor.processes(self.cobdir.casroot(), found.name)
                 return pages.monitor(found, rows, which, lines, problem, truncated, context)
-        raise HttpError(404, f"no such page /{'/'.join(parts)}")
+        raise ApiError(404, f"no such page /{'/'.join(parts)}")
 
     # -- forms -----------------------------------------------------------------
 
     def _form(self, request: server.Request, session: str, parts: list[str]) -> bytes | int:
         if _body_size(request) > MAX_BODY:
-            raise HttpError(413, f"form is larger than {MAX_BODY} bytes; nothing was changed")
+            raise ApiError(413, f"form is larger than {MAX_BODY} bytes; nothing was changed")
         if not self.sessions.csrf_ok(session, _arg(request, "csrf_token")):
-            raise HttpError(403, "missing or stale form token (CSRF): reload the page and "
+            raise ApiError(403, "missing or stale form token (CSRF): reload the page and "
                                  "submit again; nothing was changed")
         if parts == ["login"]:
             return self._login(request, session)
@@ -381,7 +376,7 @@ class AdminSite(resource.Resource):
                     "delete", "start", "stop", "edit", "listener"):
                 server_ = self._known(name)
                 return self._server_form(request, session, server_, action)
-        raise HttpError(404, f"no form handler at /{'/'.join(parts)}")
+        raise ApiError(404, f"no form handler at /{'/'.join(parts)}")
 
     def _form_user(self, request: server.Request, session: str) -> str | None:
         if not self.policy.restricted:
@@ -392,10 +387,10 @@ class AdminSite(resource.Resource):
         try:
             credentials = parse_basic(_header(request, b"authorization"))
         except BadAuthorization as exc:
-            raise HttpError(401, str(exc)) from None
+            raise ApiError(401, str(exc)) from None
         if credentials and self.policy.check(*credentials):
             return credentials[0]
-        raise HttpError(401, "access to MFDS is restricted: sign in first (Sign in, top right); "
+        raise ApiError(401, "access to MFDS is restricted: sign in first (Sign in, top right); "
                              "nothing was changed")
 
     def _login(self, request: server.Request, session: str) -> bytes:
@@ -415,7 +410,7 @@ class AdminSite(resource.Resource):
                     "seps": _whole_number(form["seps"] or "2", "SEPs"),
                     "listener_endpoint": form["endpoint"] or "tcp:*:*"}
             self._api("POST", None, body)
-        except HttpError as exc:
+        except ApiError as exc:
             request.setResponseCode(exc.status)
             context = replace(self._context(request, session), flash=str(exc),
                               flash_error=True)
@@ -479,14 +474,7 @@ def _body_size(request: server.Request) -> int:
 
 
 def _json_body(request: server.Request) -> dict[str, Any]:
-    raw = request.content.read()
-    try:
-        value = json.loads(raw or b"{}")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise HttpError(400, f"request body is not JSON: {exc}") from None
-    if not isinstance(value, dict):
-        raise HttpError(400, "request body must be a JSON object")
-    return value
+    return json_object(request.content.read())
 
 
 def _arg(request: server.Request, name: str) -> str | None:
@@ -496,13 +484,13 @@ def _arg(request: server.Request, name: str) -> str | None:
     try:
         return values[0].decode("utf-8")
     except UnicodeDecodeError:
-        raise HttpError(
+        raise ApiError(
             400, f"form field {name!r} is not UTF-8 text; nothing was changed") from None
 
 
 def _whole_number(text: str, what: str) -> int:
     if not text.strip().isdigit() or len(text) > 6:
-        raise HttpError(400, f"{what} must be a whole number, not {text[:40]!r}")
+        raise ApiError(400, f"{what} must be a whole number, not {text[:40]!r}")
     return int(text)
 
 
