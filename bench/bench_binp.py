@@ -103,16 +103,52 @@ def plain_client(port: int, calls: int, payload: bytes) -> list[float]:
     return latencies
 
 
-def binp_client(port: int, calls: int, payload: bytes) -> list[float]:
+def binp_client(
+    port: int, calls: int, payload: bytes, function: str = "echo.bench", sleep: str | None = None
+) -> list[float]:
     latencies = []
     text = payload.decode()
     args = [Argument(Direction.INOUT, ArgType.STRING, text)]
+    if sleep is not None:  # the region's echo.sleep: first IN argument = seconds
+        args.insert(0, Argument(Direction.IN, ArgType.STRING, sleep))
     with BinpClient("127.0.0.1", port) as client:
         for _ in range(calls):
             t0 = time.perf_counter()
-            assert client.call("echo.bench", args) == [text]
+            assert client.call(function, args) == [text]
             latencies.append(time.perf_counter() - t0)
     return latencies
+
+
+def region_rows(seps_list: list[int], calls: int, payload: bytes) -> None:
+    """A real region (mfcs32 + N cassi32 SEPs) under N clients: the built-in echo service,
+    and echo.sleep with 10 ms of service time (where more SEPs should mean more calls)."""
+    import tempfile
+
+    from fakees.deploy.demo import Demo
+
+    print(f"\nregion ESSRV01, N SEPs under N clients, {calls} calls per client")
+    print(f"{'SEPs':>7} {'service':>16} {'calls/s':>9} {'p50 us':>8} {'p99 us':>8}")
+    for seps in seps_list:
+        with tempfile.TemporaryDirectory() as work:
+            demo = Demo(Path(work), free_port(), free_port(), seps=seps)
+            try:
+                for step in (demo.install, demo.start_mfds, demo.define_server, demo.start_region):
+                    step()
+                for name, function, sleep in (
+                    ("echo.echo", "echo.echo", None),
+                    ("echo.sleep 10ms", "echo.sleep", "0.01"),
+                ):
+                    job = (demo.listener_port, calls, payload, function, sleep)
+                    with multiprocessing.Pool(seps) as pool:
+                        binp_client(*job[:2], payload, function, sleep)  # warm up
+                        t0 = time.perf_counter()
+                        results = pool.starmap(binp_client, [job] * seps)
+                        elapsed = time.perf_counter() - t0
+                    lat = [x for r in results for x in r]
+                    print(f"{seps:>7} {name:>16} {len(lat) / elapsed:>9.0f} {pct(lat, 50):>8.0f} "
+                          f"{pct(lat, 99):>8.0f}")  # fmt: skip
+            finally:
+                demo.stop()
 
 
 # ---- running ----------------------------------------------------------------------------------
@@ -145,6 +181,9 @@ def main() -> int:
     p.add_argument("--calls", type=int, default=5000, help="calls per client")
     p.add_argument("--payload", type=int, default=64, help="payload bytes (ASCII)")
     p.add_argument("--clients", default="1,2,4,8", help="concurrent client counts")
+    p.add_argument(
+        "--seps", default="", help="also start a region with each of these SEP counts (1,2,4,8)"
+    )
     p.add_argument("--serve", choices=["plain", "twisted"], help=argparse.SUPPRESS)
     p.add_argument("--port", type=int, help=argparse.SUPPRESS)
     opts = p.parse_args()
@@ -175,6 +214,8 @@ def main() -> int:
         for proc in servers:
             proc.kill()
             proc.wait()
+    if opts.seps:
+        region_rows([int(n) for n in opts.seps.split(",")], max(opts.calls // 10, 50), payload)
     return 0
 
 
