@@ -3,8 +3,9 @@
 Peer: ``os.pwrite`` of 4 KiB then ``os.fdatasync``, in a loop, in the same
 directory.  Subjects, each a durable commit:
 
-- ``rewrite``: REWRITE of one record in a file held open I-O (the engine's
-  floor: two fdatasyncs per commit, so the ideal ratio is 0.5);
+- ``rewrite``: REWRITE of one record in a file held open I-O (one fdatasync
+  per commit, of the journal, plus two small unsynced writes: the ideal ratio
+  is about 1.0, a little less for the amortised checkpoints);
 - ``cblapp01``: what CBLAPP01 does per call: OPEN I-O, READ by key, REWRITE,
   CLOSE.
 
@@ -90,8 +91,7 @@ def main(argv: list[str]) -> int:
     rate = {name: counts[name] / spent[name] for name in subjects}
     print(f"raw pwrite+fdatasync 4 KiB: {rate['raw']:8.0f}/s (peer)")
     for name in ("rewrite", "cblapp01"):
-        print(f"{name:26s}: {rate[name]:8.0f}/s  ratio {rate[name] / rate['raw']:.2f}"
-              " (ideal 0.50: two fdatasyncs per commit)")
+        print(f"{name:26s}: {rate[name]:8.0f}/s  ratio {rate[name] / rate['raw']:.2f}")
     return 0
 
 

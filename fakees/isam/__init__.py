@@ -55,11 +55,11 @@ AUTOMATIC writers.  With LOCK MODE AUTOMATIC a READ in I-O mode locks the
 record (releasing the previous one); MANUAL locks on ``lock=True``.  A record
 locked by another opener gives 9/068.
 
-Each WRITE, REWRITE and DELETE is one atomic, durable commit: kill -9 or
-power loss at any moment leaves the previous or the new state, and the next
-OPEN recovers.  A truncated or foreign file at OPEN gives a status
-(9/161 not an indexed file, 9/041 corrupt index, 9/043 index missing), never
-an exception.
+Each WRITE, REWRITE and DELETE is one atomic, durable commit (one
+fdatasync, of the journal): kill -9 or power loss at any moment leaves the
+previous or the new state, and the next OPEN recovers.  A truncated or
+foreign file at OPEN gives a status (9/161 not an indexed file, 9/041 corrupt
+index, 9/043 index missing), never an exception.
 
 ``Status.code`` is the textual code; ``Status.raw`` the two bytes for a
 ``PIC XX`` FILE STATUS item (9/065 -> b"9" + bytes([65])).

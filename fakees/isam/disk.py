@@ -36,6 +36,7 @@ class Disk(Protocol):
     def open(self, path: str, *, create: bool, writable: bool) -> DiskFile: ...
     def exists(self, path: str) -> bool: ...
     def sync_dir(self, path: str) -> None: ...
+    def boot_id(self) -> bytes: ...
 
 
 class OsFile:
@@ -91,6 +92,15 @@ class OsFile:
 
 class OsDisk:
     """The real file system."""
+
+    _boot_id: bytes | None = None
+
+    def boot_id(self) -> bytes:
+        """16 bytes that change at every boot: unsynced writes survive only within one."""
+        if OsDisk._boot_id is None:
+            with open("/proc/sys/kernel/random/boot_id") as fh:
+                OsDisk._boot_id = bytes.fromhex(fh.read().strip().replace("-", ""))
+        return OsDisk._boot_id
 
     def open(self, path: str, *, create: bool, writable: bool) -> OsFile:
         flags = (os.O_RDWR if writable else os.O_RDONLY) | os.O_CLOEXEC

@@ -3,7 +3,7 @@
 Lifecycle: ``IndexedFile.open`` either returns an open handle or a status;
 every operation on the handle returns a status; ``close`` ends it (later
 calls return the not-open statuses 42/47/48/49).  Each WRITE, REWRITE and
-DELETE is one journal commit.
+DELETE is one journal commit (fakees/isam/journal.py).
 
 Sharing: an exclusive opener holds a write lock on ``OPEN_LOCK`` for its
 whole life and caches freely.  Shared openers hold a read lock there and, for
@@ -201,10 +201,13 @@ class IndexedFile:
         return self.idx
 
     def _recover(self) -> None:
-        """Replay a journal a crashed writer left behind, before reading anything."""
-        if self.journal.pending() is not None:
+        """Finish what a crashed writer, or a lost power supply, left undone."""
+
+        def files() -> list[DiskFile]:
             assert self.dat is not None
-            self.journal.recover([self.dat, self._open_idx(create=True)])
+            return [self.dat, self._open_idx(create=True)]
+
+        if self.journal.recover(files):
             self._forget()
 
     def _create(self, record_size: int, min_size: int) -> None:
@@ -698,8 +701,9 @@ class IndexedFile:
 class _OpLock:
     """One operation's hold on ``OP_LOCK`` in shared mode, then a fresh view of the file.
 
-    A reader that finds a journal left by a dead writer replays it under the
-    shared lock; replay is idempotent, so two readers doing it at once agree.
+    A reader that finds a record a dead writer committed but did not apply
+    replays it under the shared lock; replay is idempotent, so two readers
+    doing it at once agree.
     """
 
     __slots__ = ("f", "write")

@@ -1,21 +1,37 @@
-"""The commit journal: every change to the data and index files goes through it.
+"""The commit journal: a write-ahead log of after-images, with checkpoints.
 
-Protocol (docs/ISAM.md has the full argument):
+Every change to the data and index files is first appended to ``NAME.jnl`` as
+one record (the byte ranges to write and the sizes to cut files to, under a
+CRC) and the journal is fdatasync'ed: that is the commit point, and the only
+fdatasync of an ordinary commit.  The ranges are then written into the data
+and index files *without* syncing them; the journal keeps every record since
+the last checkpoint, so it can always rebuild them.
 
-1. write the journal record (all byte ranges the commit will write, and the
-   sizes files are cut to) with a CRC over the whole record, then fdatasync it;
-2. write the ranges into the data and index files, cut sizes, fdatasync each
-   file touched;
-3. invalidate the journal by zeroing its magic (no sync needed).
+Layout (docs/ISAM.md draws it): sector 0 holds the epoch (a random number
+per checkpoint) and the boot id of the machine that wrote it, synced at each
+checkpoint and otherwise left alone; sector 1 says how many records of this
+epoch have been applied to the files and where the next one goes (updated
+after each commit, not synced); records follow from byte 1024, each carrying
+the epoch and its index, so a stale record of an older epoch, or a torn one,
+ends the chain.
 
-The journal holds the *new* bytes, so recovery re-applies a valid journal and
-ignores an invalid (torn, half-written) one: before step 1's fdatasync
-returns the files have not been touched, after it the journal alone can
-finish the commit.  Replaying twice is harmless.  This is SQLite's atomic
-commit with the journal carrying the after-images instead of the
-before-images, which gives the same two fdatasyncs per commit and also makes
-the commit durable the moment step 1 completes, so power loss never rolls
-back a commit the caller was told about.
+Recovery (every OPEN, and every operation of a shared opener):
+
+- same boot as the last checkpoint: the page cache still holds every write
+  that returned, so only records past the "applied" mark need replaying (a
+  writer killed between its journal fdatasync and its file writes);
+- another boot (power loss, or another node of a cluster taking over the
+  disk): unsynced writes to the files may be lost or torn, so the whole chain
+  is replayed in order, and then a checkpoint makes the result durable.
+
+Checkpoint (when the journal is full, after a full replay, and on the first
+commit): fdatasync the data and index files, then write a new epoch to
+sector 0, reset sector 1, and fdatasync the journal.  Records of the old
+epoch are dead from then on; records are only written after the checkpoint
+is durable.
+
+Replaying a record twice, or a chain in order onto files that already hold
+it, gives the same bytes, so recovery itself may be interrupted anywhere.
 """
 
 from __future__ import annotations
@@ -23,12 +39,19 @@ from __future__ import annotations
 import os
 import struct
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from fakees.isam.disk import Disk, DiskFile
 
-MAGIC = b"FKISJNL1"
-_HEADER = struct.Struct(">8sIIII")  # magic, sequence, entry count, body length, crc32
+SECTOR = 512
+FIRST_RECORD = 2 * SECTOR
+_EPOCH = struct.Struct(">8sI16s")  # magic, epoch, boot id; then crc32
+_EPOCH_MAGIC = b"FKISJNL2"
+_MARK = struct.Struct(">8sIIQ")  # magic, epoch, records applied, offset of the next; then crc32
+_MARK_MAGIC = b"FKISMARK"
+_RECORD = struct.Struct(">4sIIII")  # magic, epoch, index, entry count, body length; then crc32
+_RECORD_MAGIC = b"FKJR"
+_CRC = struct.Struct(">I")
 _ENTRY = struct.Struct(">BQI")  # file number (| CUT), offset or new size, data length
 CUT = 0x80
 
@@ -36,50 +59,56 @@ Writes = Mapping[tuple[int, int], bytes]
 """Byte ranges to write: (file number, offset) -> bytes."""
 
 
-def encode(sequence: int, writes: Writes, cuts: Mapping[int, int]) -> bytes:
-    """One journal record; ``cuts`` maps a file number to the size it is cut to."""
+def _sealed(fixed: bytes) -> bytes:
+    return fixed + _CRC.pack(zlib.crc32(fixed))
+
+
+def _unseal(buf: bytes, layout: struct.Struct) -> tuple | None:  # type: ignore[type-arg]
+    end = layout.size
+    if len(buf) < end + _CRC.size or _CRC.unpack_from(buf, end)[0] != zlib.crc32(buf[:end]):
+        return None
+    return layout.unpack_from(buf)
+
+
+def encode(epoch: int, index: int, writes: Writes, cuts: Mapping[int, int]) -> bytes:
+    """One record; ``cuts`` maps a file number to the size it is cut to (applied first)."""
     parts: list[bytes] = [_ENTRY.pack(CUT | f, size, 0) for f, size in cuts.items()]
     for (f, offset), data in writes.items():
         parts.append(_ENTRY.pack(f, offset, len(data)))
         parts.append(data)
     body = b"".join(parts)
-    count = len(cuts) + len(writes)
-    crc = zlib.crc32(body, zlib.crc32(struct.pack(">III", sequence, count, len(body))))
-    return _HEADER.pack(MAGIC, sequence, count, len(body), crc) + body
+    head = _RECORD.pack(_RECORD_MAGIC, epoch, index, len(cuts) + len(writes), len(body))
+    return head + _CRC.pack(zlib.crc32(body, zlib.crc32(head))) + body
 
 
-def decode(blob: bytes) -> tuple[dict[tuple[int, int], bytes], dict[int, int]] | None:
-    """The writes and cuts of a valid record, or None for an empty, stale or torn one."""
-    if len(blob) < _HEADER.size:
-        return None
-    magic, sequence, count, length, crc = _HEADER.unpack_from(blob)
-    body = blob[_HEADER.size : _HEADER.size + length]
-    if magic != MAGIC or len(body) != length:
-        return None
-    if zlib.crc32(body, zlib.crc32(struct.pack(">III", sequence, count, length))) != crc:
-        return None
+def decode(blob: bytes) -> tuple[dict[tuple[int, int], bytes], dict[int, int]]:
+    """The writes and cuts of a record body."""
     writes: dict[tuple[int, int], bytes] = {}
     cuts: dict[int, int] = {}
     pos = 0
-    for _ in range(count):
-        f, offset, size = _ENTRY.unpack_from(body, pos)
+    while pos < len(blob):
+        f, offset, size = _ENTRY.unpack_from(blob, pos)
         pos += _ENTRY.size
         if f & CUT:
             cuts[f & ~CUT] = offset
         else:
-            writes[(f, offset)] = body[pos : pos + size]
+            writes[(f, offset)] = blob[pos : pos + size]
             pos += size
     return writes, cuts
 
 
 class Journal:
-    """The journal file ``NAME.jnl`` next to a data file; created on first commit."""
+    """``NAME.jnl`` next to a data file; created (and zero-filled) by the first commit."""
+
+    limit = 1 << 20  # bytes of records between checkpoints; the file is preallocated to it
 
     def __init__(self, disk: Disk, path: str) -> None:
         self.disk = disk
         self.path = path
         self.file: DiskFile | None = None
-        self.sequence = int.from_bytes(os.urandom(4))  # a nonce: records never look alike
+        self.epoch: int | None = None  # None: no valid epoch sector (new or foreign journal)
+        self.applied = 0
+        self.end = FIRST_RECORD
 
     def _open(self, create: bool) -> DiskFile | None:
         if self.file is None:
@@ -94,37 +123,92 @@ class Journal:
                 self.disk.sync_dir(self.path)  # the journal must survive to be of use
         return self.file
 
-    def pending(self) -> tuple[dict[tuple[int, int], bytes], dict[int, int]] | None:
-        """A committed but possibly unapplied record left by a crash ("hot journal")."""
-        jf = self._open(create=False)
-        if jf is None:
-            return None
-        head = jf.read(0, _HEADER.size)
-        if len(head) < _HEADER.size or head[:8] != MAGIC:
-            return None
-        length = _HEADER.unpack_from(head)[3]
-        return decode(head + jf.read(_HEADER.size, length))
+    def recover(self, files: Callable[[], list[DiskFile]]) -> bool:
+        """Bring the files up to the last commit (see module doc); True if anything was done.
 
-    def commit(self, files: list[DiskFile], writes: Writes, cuts: Mapping[int, int]) -> None:
-        """Make ``writes`` and ``cuts`` to ``files`` atomic and durable (see module doc)."""
+        ``files`` opens the data and index files; it is called only if needed.
+        """
+        jf = self._open(create=False)
+        self.epoch = None
+        if jf is None:
+            return False
+        head = jf.read(0, FIRST_RECORD)
+        sealed = _unseal(head, _EPOCH)
+        if sealed is None or sealed[0] != _EPOCH_MAGIC:
+            return False  # never checkpointed, or torn while checkpointing: files are durable
+        _, self.epoch, boot = sealed
+        mark = _unseal(head[SECTOR:], _MARK)
+        same_boot = boot == self.disk.boot_id()
+        if same_boot and mark is not None and mark[0] == _MARK_MAGIC and mark[1] == self.epoch:
+            self.applied, self.end = mark[2], mark[3]
+        else:
+            same_boot = False
+            self.applied, self.end = 0, FIRST_RECORD
+        replayed = 0
+        targets: list[DiskFile] = []
+        while (record := self._read_record(jf, self.end, self.applied + 1)) is not None:
+            if not replayed:
+                targets = files()
+            apply(targets, *decode(record))
+            replayed += 1
+            self.applied += 1
+            self.end += _RECORD.size + _CRC.size + len(record)
+        if not same_boot:
+            if replayed:
+                self.checkpoint(targets)
+            return replayed > 0
+        if replayed:
+            self._write_mark(jf)
+        return replayed > 0
+
+    def _read_record(self, jf: DiskFile, offset: int, index: int) -> bytes | None:
+        """The body of record ``index`` of this epoch at ``offset``, if it is whole."""
+        head = jf.read(offset, _RECORD.size + _CRC.size)
+        if len(head) < _RECORD.size + _CRC.size:
+            return None
+        magic, epoch, number, _, length = _RECORD.unpack_from(head)
+        if magic != _RECORD_MAGIC or epoch != self.epoch or number != index:
+            return None
+        body = jf.read(offset + len(head), length)
+        crc = _CRC.unpack_from(head, _RECORD.size)[0]
+        if len(body) != length or zlib.crc32(body, zlib.crc32(head[: _RECORD.size])) != crc:
+            return None
+        return body
+
+    def _write_mark(self, jf: DiskFile) -> None:
+        assert self.epoch is not None
+        jf.write(SECTOR, _sealed(_MARK.pack(_MARK_MAGIC, self.epoch, self.applied, self.end)))
+
+    def checkpoint(self, files: list[DiskFile]) -> None:
+        """Make the files durable, then start a new, empty epoch."""
+        for f in files:
+            f.sync()
         jf = self._open(create=True)
         assert jf is not None
-        self.sequence = (self.sequence + 1) & 0xFFFFFFFF
-        jf.write(0, encode(self.sequence, writes, cuts))
+        if jf.size() < self.limit:
+            jf.write(0, bytes(self.limit))  # allocate once: appends then change no metadata
+        epoch = self.epoch
+        while epoch == self.epoch:
+            epoch = int.from_bytes(os.urandom(4))
+        self.epoch, self.applied, self.end = epoch, 0, FIRST_RECORD
+        jf.write(0, _sealed(_EPOCH.pack(_EPOCH_MAGIC, epoch, self.disk.boot_id())))
+        self._write_mark(jf)
         jf.sync()
-        apply(files, writes, cuts)
-        jf.write(0, bytes(8))
 
-    def recover(self, files: list[DiskFile]) -> bool:
-        """Finish a crashed commit, if any; True if one was replayed."""
-        record = self.pending()
-        if record is None:
-            return False
-        apply(files, *record)
-        assert self.file is not None
-        self.file.write(0, bytes(8))
-        self.file.sync()
-        return True
+    def commit(self, files: list[DiskFile], writes: Writes, cuts: Mapping[int, int]) -> None:
+        """Make ``writes`` and ``cuts`` atomic and durable; call ``recover`` first."""
+        record = encode(self.epoch or 0, self.applied + 1, writes, cuts)
+        if self.epoch is None or self.end + len(record) > self.limit:
+            self.checkpoint(files)
+            record = encode(self.epoch or 0, 1, writes, cuts)
+        jf = self.file
+        assert jf is not None
+        jf.write(self.end, record)
+        jf.sync()  # the commit point
+        apply(files, writes, cuts)
+        self.applied += 1
+        self.end += len(record)
+        self._write_mark(jf)
 
     def close(self) -> None:
         if self.file is not None:
@@ -133,12 +217,8 @@ class Journal:
 
 
 def apply(files: list[DiskFile], writes: Writes, cuts: Mapping[int, int]) -> None:
-    """Cut, write and sync; idempotent, so recovery may run it again."""
-    touched = set(cuts)
+    """Cut, then write; idempotent, so recovery may run it again.  No sync."""
     for f, size in cuts.items():
         files[f].truncate(size)
     for (f, offset), data in writes.items():
         files[f].write(offset, data)
-        touched.add(f)
-    for f in sorted(touched):
-        files[f].sync()

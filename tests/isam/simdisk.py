@@ -81,6 +81,7 @@ class SimDisk:
         self.files: dict[str, SimState] = {}
         self.calls = 0
         self.cut_at: int | None = None
+        self.boot = 1
 
     def tick(self) -> None:
         self.calls += 1
@@ -102,8 +103,12 @@ class SimDisk:
         for state in self.files.values():
             state.linked = True
 
+    def boot_id(self) -> bytes:
+        return self.boot.to_bytes(16, "big")
+
     def power_off(self, rng: random.Random) -> None:
-        """What the disk holds after the power comes back."""
+        """What the disk holds after the power comes back (and the machine rebooted)."""
+        self.boot += 1
         for name, state in list(self.files.items()):
             if not state.linked and rng.random() < 0.5:
                 del self.files[name]

@@ -28,6 +28,7 @@ import pytest
 
 from fakees.isam import IndexedFile
 from fakees.isam.disk import OsFile
+from fakees.isam.journal import Journal
 from tests.isam.workload import (
     COUNTER,
     KEYS,
@@ -114,6 +115,12 @@ def settle(state: Model, model: Model, done: int) -> tuple[int, bool]:
     apply_model(model, done)  # only the operation in flight may have landed, and whole
     assert state == model, f"file is neither the state before nor after op {done}"
     return done + 1, True
+
+
+@pytest.fixture(autouse=True)
+def small_journal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checkpoint every few commits, so that kills land in checkpoints too."""
+    monkeypatch.setattr(Journal, "limit", 16384)
 
 
 @pytest.mark.slow

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from fakees.isam import IndexedFile
+from fakees.isam.journal import Journal
 from tests.isam.simdisk import PowerCut, SimDisk
 from tests.isam.workload import (
     COUNTER,
@@ -30,7 +33,12 @@ def open_io(disk: SimDisk) -> IndexedFile:
     return f
 
 
-def test_power_loss_keeps_old_or_new_state() -> None:
+def test_power_loss_keeps_old_or_new_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Journal, "limit", 16384)  # checkpoint every few commits
+    checkpoints = []
+    real_checkpoint = Journal.checkpoint
+    monkeypatch.setattr(Journal, "checkpoint",
+                        lambda self, files: checkpoints.append(1) or real_checkpoint(self, files))
     rng = random.Random(7)
     disk = SimDisk()
     model: Model = {COUNTER: counter_record(0)}
@@ -59,7 +67,7 @@ def test_power_loss_keeps_old_or_new_state() -> None:
             assert state == model, f"neither the state before nor after operation {done}"
             done += 1
             landed += 1
-    assert done > 600 and landed > 0
+    assert done > 600 and landed > 0 and len(checkpoints) > 100
 
 
 def test_power_loss_during_first_creation_leaves_no_file_or_an_empty_one() -> None:
