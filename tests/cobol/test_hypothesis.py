@@ -1,4 +1,4 @@
-"""Hypothesis-generated MOVE, arithmetic and editing cases, compared with GnuCOBOL.
+"""Hypothesis-generated MOVE, arithmetic, editing and comparison cases, vs GnuCOBOL.
 
 Each example is one program with many cases (one cobc build per example keeps
 the run time low); every case DISPLAYs its receiving item, so any difference in
@@ -105,6 +105,18 @@ def arith_case(draw: st.DrawFn) -> tuple[list[str], list[str]]:
     return [f"PIC {a_pic.text()}", f"PIC {dst.text()}", f"PIC {b_pic.text()}"], code
 
 
+@st.composite
+def compare_case(draw: st.DrawFn) -> tuple[list[str], list[str]]:
+    """Relation conditions between numeric items of any usage and scale, and DISPLAY."""
+    a_pic, b_pic = draw(num_pics), draw(num_pics)
+    a, b = literal(draw, a_pic), literal(draw, b_pic)
+    op = draw(st.sampled_from(["=", "<", ">", "<=", ">=", "NOT ="]))
+    code = [f"MOVE {a} TO SRC-#", f"MOVE {b} TO B-#", "MOVE SRC-# TO DST-#",
+            f"IF SRC-# {op} B-#", '   DISPLAY "#:true " SRC-# " " B-#',
+            "ELSE", '   DISPLAY "#:false " SRC-# " " B-#', "END-IF"]
+    return [f"PIC {a_pic.text()}", f"PIC {a_pic.text()}", f"PIC {b_pic.text()}"], code
+
+
 def program(cases: list[tuple[list[str], list[str]]]) -> str:
     data, proc = [], []
     for k, (pics, code) in enumerate(cases):
@@ -123,7 +135,8 @@ def program(cases: list[tuple[list[str], list[str]]]) -> str:
 # no shrinking: every step would be a cobc build; the failing program is reported whole
 @settings(max_examples=4, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.lists(st.one_of(move_case(), arith_case()), min_size=40, max_size=40))
+@given(st.lists(st.one_of(move_case(), arith_case(), compare_case()), min_size=40,
+                max_size=40))
 def test_move_arithmetic_editing_same_as_gnucobol(
         tmp_path_factory: pytest.TempPathFactory, cases: list) -> None:
     work = tmp_path_factory.mktemp("hypo")
