@@ -86,6 +86,12 @@ def loads(blob: bytes, path: str = "<gnt>") -> A.Program:
         raise GntError(f"{path}: damaged .gnt ({exc})") from None
     if not isinstance(prog, A.Program):
         raise GntError(f"{path}: .gnt does not hold a program")
+    try:
+        check_procedures(prog)
+    except CobolSyntaxError as exc:
+        raise GntError(f"{path}: .gnt does not resolve: {exc.message}") from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        raise GntError(f"{path}: damaged .gnt ({type(exc).__name__}: {exc})") from None
     return prog
 
 

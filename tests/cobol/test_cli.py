@@ -75,6 +75,12 @@ def test_cobrun_rejects_foreign_and_missing_programs(cobdir: Cobdir, tmp_path: P
     (tmp_path / "old.gnt").write_bytes(b"FAKEES-GNT 99\n{}")
     done = run(cobdir, tmp_path, "cobrun", "old.gnt")
     assert done.returncode != 0 and "format version 99" in done.stderr
+    (tmp_path / "typed.gnt").write_bytes(
+        b'FAKEES-GNT 1\n{"program":{"_t":"Program","program_id":"X","source":"x",'
+        b'"paragraphs":"not a list"}}')
+    done = run(cobdir, tmp_path, "cobrun", "typed.gnt")
+    assert done.returncode != 0 and "damaged .gnt" in done.stderr
+    assert "Traceback" not in done.stderr
     done = run(cobdir, tmp_path, "cobrun", "NOPROG")
     assert done.returncode != 0
     assert "173     Called program file not found in drive/directory" in done.stderr
