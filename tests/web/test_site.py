@@ -194,6 +194,18 @@ def test_start_stop_logs_and_processes_through_the_api(web: Http, es_env, region
     assert reply.status == 200, reply.text
     wait_for(lambda: mfds.get_server("ESSRV01")["status"] == "Stopped", 30, "ESSRV01 Stopped")
     assert web.api("POST", regions_path(port, "ESSRV01", "stop")).status == 409
+    # Started again, the first run's log is the previous one (console.bak), as in pattern 9.
+    assert web.api("POST", regions_path(port, "ESSRV01", "start")).status == 200
+    regions.note_pids()
+    previous = web.get(regions_path(port, "ESSRV01", "logs", "previous")).json()
+    assert previous["file"] == "console.bak"
+    assert any("CASCD0004I Region ESSRV01 stopped" in line for line in previous["lines"])
+    current = web.get(regions_path(port, "ESSRV01", "logs", "current")).json()["lines"]
+    assert not any("CASCD0004I" in line for line in current)
+    page = web.get("/server/ESSRV01/monitor?log=previous").text
+    assert "CASCD0004I Region ESSRV01 stopped" in page and 'class="tab active"' in page
+    assert web.api("POST", regions_path(port, "ESSRV01", "stop")).status == 200
+    wait_for(lambda: mfds.get_server("ESSRV01")["status"] == "Stopped", 30, "stopped again")
 
 
 def test_call_metrics_feed(web: Http) -> None:
