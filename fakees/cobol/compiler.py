@@ -762,6 +762,18 @@ class Compiler:
             remainder = (rholder, rset, ops[0], ops[1], *numeric_codec(plan[0][3]))
         single = len(plan) == 1 and not check and remainder is None
 
+        if single and not stores[0][2] and stores[0][0].category != NUMERIC_EDITED:
+            old, fn = plan[0][0], plan[0][1]
+            setter = self.num_setter(stores[0][0])
+
+            def arith_direct() -> None:
+                try:
+                    value = fn(old())
+                except SizeError:
+                    return
+                setter(value)
+
+            return arith_direct
         if single:
             old, fn, rounded, item, holder, store = plan[0]
             scale = item.scale

@@ -216,6 +216,16 @@ def _display_codec(item: Item, digits: int, scale: int, signed: bool,
     def encode_unsigned(value: Number) -> bytes:
         return fmt % (abs(_scaled_int(value, scale)) % limit)
 
+    if scale == 0:  # the common PIC 9(n): no scaling on the hot path
+        def decode_integer(raw: bytes) -> Number:
+            if raw.isdigit():
+                return int(raw)
+            raise CobolRuntimeError(163, f"in {name}: {bytes(raw)!r}")
+
+        def encode_integer(value: Number) -> bytes:
+            return fmt % (abs(value if type(value) is int else int(value)) % limit)
+
+        return decode_integer, encode_integer
     return decode_unsigned, encode_unsigned
 
 
