@@ -24,7 +24,7 @@ def find(name: str) -> str | None:
 
 def main(argv: list[str]) -> int:
     if not argv:
-        print("usage: cobrun program", file=sys.stderr)
+        print("usage: cobrun program [arguments]", file=sys.stderr)
         return 2
     name = argv[0]
     path = find(name)
@@ -33,7 +33,9 @@ def main(argv: list[str]) -> int:
         print(err.render(), file=sys.stderr)
         return 255
     try:
-        instance = ProgramInstance(load_any(path), RunUnit())
+        unit = RunUnit()
+        unit.command_line = " ".join(argv[1:])
+        instance = ProgramInstance(load_any(path), unit)
         return run_main(instance) & 0xFF
     except CobolSyntaxError as exc:
         print(exc.render(), file=sys.stderr)

@@ -1005,6 +1005,8 @@ class Compiler:
             store = self._store_digits(acc)
             return lambda: store(functions.clock_value(source))
         store = self._store_bytes(acc)
+        if source == "COMMAND-LINE":
+            return lambda: store(inst.run_unit.command_line.encode("latin-1", "replace"))
         return lambda: store(inst.run_unit.read_line())
 
     def _store_bytes(self, acc: Access) -> Callable[[bytes], None]:

@@ -1021,7 +1021,8 @@ class Parser:
                 src += " " + self.next().upper
             elif src == "ENVIRONMENT":
                 stmt.env_name = self.operand()
-            elif src not in ("TIME", "DAY-OF-WEEK", "CONSOLE", "SYSIN", "DATE", "DAY"):
+            elif src not in ("TIME", "DAY-OF-WEEK", "CONSOLE", "SYSIN", "DATE", "DAY",
+                             "COMMAND-LINE"):
                 raise self.error(f"ACCEPT FROM {src} is not supported by fakees")
             stmt.source = "" if src in ("CONSOLE", "SYSIN") else src
         return stmt

@@ -39,6 +39,7 @@ class RunUnit:
         self.cwd = cwd
         self.programs: dict[str, ProgramInstance] = {}
         self.search_dirs: list[str] = []
+        self.command_line = ""  # ACCEPT ... FROM COMMAND-LINE (cobrun's arguments)
 
     def write_display(self, data: bytes, to_err: bool) -> None:
         stream = self.stderr if to_err else self.stdout

@@ -62,10 +62,15 @@ def test_cobrun_exit_code_and_output(cobdir: Cobdir, tmp_path: Path) -> None:
     (tmp_path / "rc.cbl").write_text(
         "       IDENTIFICATION DIVISION.\n       PROGRAM-ID. RC.\n"
         "       PROCEDURE DIVISION.\n           DISPLAY \"hello\"\n"
-        "           MOVE 7 TO RETURN-CODE\n           STOP RUN.\n")
+        "           MOVE 7 TO RETURN-CODE\n           ACCEPT ARGS FROM COMMAND-LINE\n"
+        "           DISPLAY \"[\" ARGS \"]\"\n           STOP RUN.\n")
+    text = (tmp_path / "rc.cbl").read_text().replace(
+        "       PROCEDURE DIVISION.\n", "       DATA DIVISION.\n       WORKING-STORAGE SECTION.\n"
+        "       01 ARGS PIC X(12).\n       PROCEDURE DIVISION.\n")
+    (tmp_path / "rc.cbl").write_text(text)
     assert run(cobdir, tmp_path, "cob", "-u", "rc.cbl").returncode == 0
-    done = run(cobdir, tmp_path, "cobrun", "rc")
-    assert (done.returncode, done.stdout) == (7, "hello\n")
+    done = run(cobdir, tmp_path, "cobrun", "rc", "one", "two")
+    assert (done.returncode, done.stdout) == (7, "hello\n[one two     ]\n")
 
 
 def test_cobrun_rejects_foreign_and_missing_programs(cobdir: Cobdir, tmp_path: Path) -> None:
