@@ -89,3 +89,17 @@ def test_cobrun_rejects_foreign_and_missing_programs(cobdir: Cobdir, tmp_path: P
     done = run(cobdir, tmp_path, "cobrun", "NOPROG")
     assert done.returncode != 0
     assert "173     Called program file not found in drive/directory" in done.stderr
+
+
+def test_report_steps_compile_and_initialise_the_seed_file(cobdir: Cobdir, tmp_path: Path,
+                                                           seed: Path) -> None:
+    """As the report does: cob -u both programs, cobrun initfile1 with APPFILE01 mapped."""
+    for name in ("cblapp01", "initfile1"):
+        done = run(cobdir, tmp_path, "cob", "-u", str(seed / "cobol" / f"{name}.cbl"))
+        assert done.returncode == 0, done.stderr
+    done = run(cobdir, tmp_path, "cobrun", "initfile1", env={"dd_APPFILE01": "APPFILE01"})
+    assert done.returncode == 0, done.stderr
+    kinds = subprocess.run(["file", "APPFILE01", "APPFILE01.idx"], cwd=tmp_path, text=True,
+                           capture_output=True, check=True).stdout
+    assert "Micro Focus File with Header (DAT)" in kinds
+    assert "Micro Focus Index File (IDX)" in kinds
