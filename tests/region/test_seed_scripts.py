@@ -6,7 +6,8 @@ mfmonitor.ksh passes while it is healthy and fails once its listener stops;
 mfhalt.ksh, with the `casstop_hangs` fault on, waits out its 60 s, runs
 `casstop -f`, ends every region process and leaves mfds up;
 killallcas.ksh cleans a region whose cascd32 left orphans behind; mfmonitor.ksh
-fails when mfds is killed.
+fails when mfds is killed. The same kind of node also hosts the test of `*`
+endpoints, which must bind every address and so only run in a private network.
 """
 
 from __future__ import annotations
@@ -106,3 +107,27 @@ def test_seed_scripts_drive_a_real_region(tmp_path, seed):
         wait_until(lambda: "SERVER_DOWN" in box.run(ENV + "mdump localhost").stdout, "mfds down")
         rc, _, log = monitor(box, seed)
         assert rc == 1 and log.endswith("**** MF mfds Down ****\n")
+
+
+CALL_PID = (f"{sys.executable} -c 'import sys; from fakees.binp.client import BinpClient, outs; "
+            "c = BinpClient(sys.argv[1], int(sys.argv[2])); c.connect(); c.initialize(True); "
+            "print(c.call(\"echo.pid\", outs(\"L\"))[0])'")
+
+
+def test_star_endpoints_listen_on_every_address(tmp_path, seed):
+    """`tcp:*:9003` binds all addresses; `tcp:*:*` also picks a port, reported in MFDS."""
+    with seed_node(tmp_path / "node", seed) as box:
+        setup = box.run(ENV + f"ip addr add {ADDRESS}/32 dev lo && mfds && "
+                        f"{FAKEES} server add ESSRV01 --listener 'tcp:*:9003' && "
+                        f"{FAKEES} server add ESSRV02 --listener 'tcp:*:*' && "
+                        "casstart /rESSRV01 && casstart /rESSRV02")
+        assert setup.returncode == 0, setup.stderr
+        for host in (ADDRESS, "127.0.0.1"):
+            answer = box.run(f"{CALL_PID} {host} 9003")
+            assert answer.returncode == 0 and answer.stdout.strip().isdigit(), answer.stderr
+        dump = box.run(ENV + "mdump localhost ESSRV02").stdout
+        actual = next(line.split(": ")[1] for line in dump.splitlines()
+                      if line.startswith("mfActualEndpoint:"))
+        assert actual.startswith("tcp:*:") and actual != "tcp:*:*"
+        answer = box.run(f"{CALL_PID} {ADDRESS} {actual.rpartition(':')[2]}")
+        assert answer.returncode == 0, answer.stderr
