@@ -29,7 +29,16 @@ from hypothesis import strategies as st
 from fakees.binp import strategies as bs
 from fakees.binp import wire
 from fakees.binp.client import BinpClient, RemoteCallError
-from fakees.binp.events import ArgType, Argument, Direction, ErrorCode, Hello, Ping, Welcome
+from fakees.binp.events import (
+    ArgType,
+    Argument,
+    Call,
+    Direction,
+    ErrorCode,
+    Hello,
+    Ping,
+    Welcome,
+)
 from tests.conftest import free_port
 
 FRAMES_TO_THROW = 100_000
@@ -261,18 +270,30 @@ def read_frames_until_one(sock: socket.socket):
     return wire.decode(data[: wire.HEADER_SIZE + struct.unpack(">I", data[8:12])[0]])
 
 
-def test_live_peer_that_never_reads_cannot_grow_listener_memory(fuzz_listener) -> None:
-    """Pipelined pings whose pongs are never read: the listener stops reading (backpressure)."""
-    port, proc = fuzz_listener
-    pings = HELLO + wire.encode(Ping(1)) * 1_700_000  # 20 MB; answers are never read
+def test_live_peer_that_never_reads_cannot_grow_listener_memory(reaper) -> None:
+    """Pipelined 200 KB echo calls whose answers are never read: once the kernel's socket
+    buffers are full, the listener stops reading (backpressure) instead of buffering."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fakees.binp.server", "--port", str(port), "--echo",
+         "--max-pending", "64"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    reaper.track(proc.pid)
+    assert proc.stdout.readline().startswith("listening on"), proc.stderr.read()
+    big = Argument(Direction.INOUT, ArgType.STRING, "x" * 200_000)
+    call = wire.encode(Call(1, "echo.big", (big,)))
+    calls_to_try = 1000  # 200 MB, far beyond any socket buffers
     rss_before = rss_kib(proc.pid)
-    with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
+    with socket.create_connection(("127.0.0.1", port), timeout=3) as sock:
+        sock.sendall(HELLO)
         sent = 0
-        with pytest.raises(TimeoutError):  # the listener stopped reading: sending blocks
-            while sent < len(pings):
-                sent += sock.send(pings[sent : sent + 65536])
+        with pytest.raises(TimeoutError):  # sending blocks: the listener stopped reading
+            while sent < calls_to_try:
+                sock.sendall(call)
+                sent += 1
         grown = rss_kib(proc.pid) - rss_before
-        assert sent < len(pings) // 2, f"the listener read {sent} bytes without answers being read"
-        assert grown < 16 * 1024, f"listener RSS grew by {grown} KiB"
+        assert sent < calls_to_try // 2, f"the listener read {sent} unanswerable calls"
+        assert grown < 32 * 1024, f"listener RSS grew by {grown} KiB"
     with BinpClient("127.0.0.1", port, timeout=10) as client:  # and it serves others
         client.ping()
