@@ -468,6 +468,15 @@ class UsingItem:
 
 
 @dataclass
+class UseProcedure:
+    """A DECLARATIVES section: USE AFTER ERROR PROCEDURE ON files or open modes."""
+
+    section: str
+    files: list[str] = field(default_factory=list)
+    modes: list[str] = field(default_factory=list)  # INPUT, OUTPUT, I-O, EXTEND
+
+
+@dataclass
 class Program:
     program_id: str
     source: str
@@ -479,3 +488,5 @@ class Program:
     using: list[UsingItem] = field(default_factory=list)
     returning: str | None = None
     paragraphs: list[Paragraph] = field(default_factory=list)
+    declaratives: list[UseProcedure] = field(default_factory=list)
+    entry: int = 0  # first paragraph after END DECLARATIVES

@@ -131,6 +131,10 @@ class Compiler:
         current: str | None = None
         start = 0
         for k, para in enumerate(paras):
+            if k == self.prog.entry and k and current is not None:
+                # END DECLARATIVES closes the last declarative section
+                self.sections[current] = (start, k - 1)
+                current = None
             if para.is_section:
                 if current is not None:
                     self.sections[current] = (start, k - 1)
@@ -151,6 +155,28 @@ class Compiler:
             raise self.error(pos, f"procedure '{name}' is not defined",
                              "name a paragraph or section of this program")
         return k, k
+
+    def declarative(self, file: str) -> Callable[[str], bool]:
+        """The USE procedure for a file's error: by file name, else by its open mode."""
+        by_file = by_mode = None
+        ranges: dict[str, tuple[int, int]] = {}
+        for use in self.prog.declaratives:
+            span = self.proc_range(use.section, None, None)
+            if file in use.files:
+                by_file = span
+            for mode in use.modes:
+                ranges[mode] = span
+        by_mode = ranges
+        runner = self.inst.run_range
+
+        def run_use(mode: str) -> bool:
+            span = by_file or by_mode.get(mode)
+            if span is None:
+                return False
+            runner(*span)
+            return True
+
+        return run_use
 
     def compile_program(self) -> list[Fn]:
         paras = []

@@ -79,6 +79,7 @@ class FileHandle:
         self.at_eof = False
         self.last_read_pos: int | None = None
         self.line_open = False
+        self.requested_mode = ""  # the mode of the last OPEN, for USE ... ON INPUT etc.
         self.keys: list[Any] = []
         self.key_items: list[tuple[int, int]] = []
         if self.organization == "INDEXED":
@@ -117,6 +118,7 @@ class FileHandle:
     def open(self, mode: str) -> Status:
         if self.mode:
             return S.ALREADY_OPEN
+        self.requested_mode = mode
         path = self.path()
         self.at_eof = False
         self.last_read_pos = None
@@ -329,6 +331,7 @@ def _dispatch(compiler: Compiler, handle: FileHandle, handlers: A.FileHandlers |
     has_status = handle.select.status is not None
     program = compiler.prog.program_id
     name = handle.name
+    use_procedure = compiler.declarative(name)
 
     def after(status: Status) -> None:
         writer = handle.status_writer
@@ -342,7 +345,7 @@ def _dispatch(compiler: Compiler, handle: FileHandle, handlers: A.FileHandlers |
         if on_exc is not None and code[0] == condition:
             on_exc()
             return
-        if has_status:
+        if use_procedure(handle.mode or handle.requested_mode) or has_status:
             return
         rts = int(code[2:]) if code.startswith("9/") else RTS_FOR_STATUS.get(code, 30)
         raise CobolRuntimeError(rts, f"{name}: {status.meaning}", program,

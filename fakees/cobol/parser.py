@@ -432,19 +432,36 @@ class Parser:
     def procedure(self, prog: A.Program) -> None:
         section: str | None = None
         current: A.Paragraph | None = None
+        in_declaratives = False
         while self.peek() is not self.eof:
             if self.at("END") and self.peek(1).upper == "PROGRAM":
                 self.skip_to_period()
                 break
-            if self.at("DECLARATIVES"):
-                raise self.error("DECLARATIVES are not supported by fakees",
-                                 hint="use FILE STATUS and AT END / INVALID KEY phrases")
+            if self.at("DECLARATIVES") and self.peek(1).kind == PERIOD:
+                if prog.paragraphs:
+                    raise self.error("DECLARATIVES must open the PROCEDURE DIVISION")
+                self.i += 2
+                in_declaratives = True
+                continue
+            if self.at("END") and self.peek(1).upper == "DECLARATIVES":
+                self.i += 2
+                self.expect_period()
+                in_declaratives = False
+                prog.entry = len(prog.paragraphs)
+                section = None
+                current = None
+                continue
             tok = self.peek()
             if self.is_label():
                 self.i += 1
                 if self.accept("SECTION"):
                     section = tok.upper
                     current = A.Paragraph(tok.upper, None, tok.pos, is_section=True)
+                    if in_declaratives:
+                        self.expect_period()
+                        prog.paragraphs.append(current)
+                        prog.declaratives.append(self.use_statement(tok.upper))
+                        continue
                 else:
                     current = A.Paragraph(tok.upper, section, tok.pos)
                 self.expect_period()
@@ -462,6 +479,26 @@ class Parser:
                     continue
                 raise self.error(f"unexpected '{self.peek().text}'",
                                  hint="a statement or a period was expected here")
+
+    def use_statement(self, section: str) -> A.UseProcedure:
+        """USE [GLOBAL] AFTER [STANDARD] ERROR|EXCEPTION PROCEDURE [ON] files|mode."""
+        self.expect("USE")
+        self.accept("GLOBAL")
+        self.expect("AFTER")
+        self.accept("STANDARD")
+        self.expect("ERROR", "EXCEPTION")
+        self.expect("PROCEDURE")
+        self.accept("ON")
+        use = A.UseProcedure(section)
+        while not self.at_kind(PERIOD):
+            if self.at("INPUT", "OUTPUT", "I-O", "EXTEND"):
+                use.modes.append(self.next().upper)
+            else:
+                use.files.append(self.name("a file name"))
+        self.expect_period()
+        if not use.files and not use.modes:
+            raise self.error("USE needs file names or an open mode")
+        return use
 
     def is_label(self) -> bool:
         tok = self.peek()

@@ -184,9 +184,9 @@ class ProgramInstance:
                     self.slots[k] = memoryview(bytearray(b" " * record.size))
                 elif record.section == "LOCAL-STORAGE":
                     self.slots[k][:] = record.initial
-            if self.paragraphs:
+            if len(self.paragraphs) > self.prog.entry:
                 with contextlib.suppress(ExitProgramSignal):
-                    self.run_range(0, len(self.paragraphs) - 1)
+                    self.run_range(self.prog.entry, len(self.paragraphs) - 1)
             return self.return_code()
         except CobolRuntimeError as exc:
             exc.program = exc.program or self.name
