@@ -370,3 +370,27 @@ def test_permissions_and_lock_mode_exclusive_for_input(data: Path) -> None:
     assert f is not None, status
     assert open_(data, "INPUT") == (None, Status("9/065"))
     f.close()
+
+
+class OtherNode(OsDisk):
+    """The same files seen from another machine (or after a reboot): a new boot id."""
+
+    def boot_id(self) -> bytes:
+        return b"another node...."
+
+
+def test_open_after_reboot_or_takeover_replays_and_checkpoints(data: Path) -> None:
+    f, _ = open_(data)
+    assert f is not None
+    assert f.rewrite(rec("K1", "E", "new")) == Status("00")
+    assert f.delete(b"K4    ") == Status("00")
+    f.close()
+    jnl = Path(f"{data}.jnl")
+    before = jnl.read_bytes()
+    f, status = open_(data, "INPUT", disk=OtherNode())
+    assert f is not None, status
+    assert jnl.read_bytes()[:32] != before[:32]  # a new epoch: the chain was replayed
+    assert f.read(0, b"K1    ") == (Status("00"), rec("K1", "E", "new"))
+    assert f.read(0, b"K4    ") == (Status("23"), None)
+    assert f.check() == 3
+    f.close()
