@@ -18,6 +18,8 @@ WORD, NUM, STR, PERIOD, LPAREN, RPAREN, COLON, OP, PSEUDO, PIC = (
     "word", "number", "string", ".", "(", ")", ":", "op", "==", "picture",
 )
 WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+COMMENT_PARAGRAPHS = tuple(f"{name}." for name in (
+    "AUTHOR", "INSTALLATION", "DATE-WRITTEN", "DATE-COMPILED", "SECURITY", "REMARKS"))
 COPY_SUFFIXES = ("", ".cpy", ".CPY", ".cbl", ".CBL", ".cob", ".COB")
 
 
@@ -51,6 +53,7 @@ class Line:
 def read_lines(path: str, text: str, free: bool = False) -> list[Line]:
     """Cut a source file into program-text lines, dropping comments and sequence areas."""
     lines: list[Line] = []
+    in_comment_entry = False
     for number, raw in enumerate(text.splitlines(), 1):
         raw = raw.expandtabs(8).rstrip("\r\n")
         stripped = raw.strip().upper()
@@ -68,6 +71,8 @@ def read_lines(path: str, text: str, free: bool = False) -> list[Line]:
         if free:
             if stripped.startswith("*>"):
                 continue
+            if stripped.startswith(COMMENT_PARAGRAPHS) and "." in raw:
+                raw = raw[:raw.index(".") + 1]
             lines.append(Line(path, number, 1, raw))
             continue
         if len(raw) < 7:
@@ -76,6 +81,14 @@ def read_lines(path: str, text: str, free: bool = False) -> list[Line]:
         if indicator in "*/dD":
             continue
         body = raw[7:72]
+        if in_comment_entry and body[:4].strip() == "":
+            continue  # comment-entry text continues in area B
+        in_comment_entry = False
+        head = body.strip().upper()
+        if head.startswith(COMMENT_PARAGRAPHS):
+            # AUTHOR. free text (quotes and all) up to the next area-A entry
+            in_comment_entry = True
+            body = body[:body.index(".") + 1] if "." in body else body
         lines.append(Line(path, number, 8, body, continuation=indicator == "-"))
     return lines
 
