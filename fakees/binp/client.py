@@ -188,12 +188,11 @@ class BinpClient:
             except RemoteProtocolError as exc:
                 self.close()
                 raise BadReply(exc) from None
+            if isinstance(event, ConnectionClosed):
+                self.close()
+                raise ConnectionLost("read", event.reason, reset=False)
             if event is not NEED_DATA:
-                if isinstance(event, ConnectionClosed):
-                    self.close()
-                    raise ConnectionLost("read", event.reason, reset=False)
-                assert not isinstance(event, type(NEED_DATA))
-                return event
+                return event  # type: ignore[return-value]
             try:
                 data = self._sock.recv(65536)
             except OSError as exc:
