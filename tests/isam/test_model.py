@@ -24,6 +24,7 @@ from tests.isam.simdisk import SimDisk
 PK, ALT, DUP = 250, 200, 200
 KEYS = [KeySpec(0, PK), KeySpec(PK, ALT), KeySpec(PK + ALT, DUP, duplicates=True)]
 RECORD = PK + ALT + DUP + 4
+SHORTEST = PK + ALT + DUP  # variable-length records: 0 to 4 bytes of payload
 
 
 def pad(text: str, n: int) -> bytes:
@@ -37,7 +38,7 @@ dups = hs.sampled_from(["p", "q", "r"])
 
 @hs.composite
 def records(draw: hs.DrawFn) -> bytes:
-    payload = draw(hs.binary(min_size=4, max_size=4))
+    payload = draw(hs.binary(min_size=0, max_size=4))
     return pad(draw(pks), PK) + pad(draw(alts), ALT) + pad(draw(dups), DUP) + payload
 
 
@@ -58,7 +59,8 @@ class IndexedFileModel(RuleBasedStateMachine):
         self.cursor: tuple[int, bytes, bool] | None = (0, b"", True)
 
     def open(self, mode: str) -> tuple[IndexedFile, Status]:
-        f, status = IndexedFile.open("MODEL", mode, record_size=RECORD, keys=KEYS, disk=self.disk)
+        f, status = IndexedFile.open("MODEL", mode, record_size=RECORD, min_size=SHORTEST,
+                                     keys=KEYS, disk=self.disk)
         assert f is not None, status
         return f, status
 
