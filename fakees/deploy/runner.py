@@ -24,14 +24,10 @@ from fakees.cobol.data import NUMERIC, Item, numeric_codec
 from fakees.cobol.errors import RTS_MESSAGES
 from fakees.cobol.picture import parse_picture
 from fakees.deploy import mapping as mp
-from fakees.region.services import ServiceError
+from fakees.region.services import BadArguments, ServiceError
 
 JAVA_RANGES = {"Short": 1 << 15, "Integer": 1 << 31, "Long": 1 << 63}
 _programs: dict[Path, tuple[tuple[int, int, int], Program]] = {}
-
-
-class BadArguments(ServiceError):
-    """The call's arguments do not fit the mapping (count, type, direction or value)."""
 
 
 def _program(gnt: Path, package_dir: Path) -> Program:

@@ -18,7 +18,7 @@ from typing import Any
 
 from fakees.region import wire
 from fakees.region.child import ENV_SEP_INDEX, ChildContext
-from fakees.region.services import ServiceError, UnknownService, load_providers, resolve
+from fakees.region.services import ServiceError, error_kind, load_providers, resolve
 
 
 class Sep:
@@ -59,10 +59,8 @@ class Sep:
                 raise ServiceError(f"service returned {type(result).__name__}, not a list of "
                                    "OUT/INOUT values")
             reply.update(ok=True, result=result)
-        except UnknownService as exc:
-            reply.update(ok=False, error=str(exc), unknown=True)
         except ServiceError as exc:
-            reply.update(ok=False, error=str(exc))
+            reply.update(ok=False, error=str(exc), kind=error_kind(exc))
         except Exception as exc:  # a broken service must not take the SEP down
             reply.update(ok=False, error=f"{type(exc).__name__}: {exc}")
         return reply

@@ -28,6 +28,7 @@ from fakees.binp.events import Argument, Direction, ErrorCode
 from fakees.binp.server import BinpServerFactory
 from fakees.region.child import ENV_LISTENERS, ChildContext
 from fakees.region.seppool import (
+    BadArguments,
     SepBusy,
     SepError,
     SepFactory,
@@ -68,9 +69,10 @@ class SepDispatcher:
 
     @staticmethod
     def _failed(failure: Failure) -> None:
-        error = failure.trap(SepBusy, SepTimeout, UnknownService, SepError)
+        error = failure.trap(SepBusy, SepTimeout, UnknownService, BadArguments, SepError)
         code = {SepBusy: ErrorCode.SERVER_BUSY, SepTimeout: ErrorCode.SERVER_BUSY,
-                UnknownService: ErrorCode.UNKNOWN_SERVICE}.get(error, ErrorCode.SERVICE_FAILED)
+                UnknownService: ErrorCode.UNKNOWN_SERVICE,
+                BadArguments: ErrorCode.BAD_ARGUMENTS}.get(error, ErrorCode.SERVICE_FAILED)
         raise CallError(code, str(failure.value))
 
 

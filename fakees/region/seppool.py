@@ -7,7 +7,8 @@ that fires with the service's result, or fails with
 - `SepBusy` when every SEP is busy and `max_queue` calls already wait;
 - `SepTimeout` when a queued call found no free SEP within `queue_timeout`;
 - `ServiceFailed` when the service itself reported an error (message kept),
-  `UnknownService` (a ServiceFailed) when no provider knows the service;
+  `UnknownService` (a ServiceFailed) when no provider knows the service,
+  `BadArguments` (a ServiceFailed) when the arguments do not fit the service;
 - `SepLost` when the SEP died while running the call.
 
 SEPs connect to the pool (they are the clients of an abstract Unix socket),
@@ -51,6 +52,13 @@ class ServiceFailed(SepError):
 
 class UnknownService(ServiceFailed):
     pass
+
+
+class BadArguments(ServiceFailed):
+    pass
+
+
+_REFUSALS = {"unknown": UnknownService, "bad_arguments": BadArguments}
 
 
 @dataclass
@@ -156,7 +164,7 @@ class SepPool:
         if call is not None and message.get("ok"):
             call.deferred.callback(message.get("result"))
         elif call is not None:
-            kind = UnknownService if message.get("unknown") else ServiceFailed
+            kind = _REFUSALS.get(str(message.get("kind")), ServiceFailed)
             call.deferred.errback(kind(str(message.get("error"))))
         self._next(sep)
 

@@ -35,6 +35,17 @@ class UnknownService(ServiceError):
     pass
 
 
+class BadArguments(ServiceError):
+    """The call's arguments do not fit the service (count, type, direction or value)."""
+
+
+def error_kind(exc: ServiceError) -> str:
+    """How a SEP names a refusal on the wire, so mfcs32 can give the caller the right code."""
+    if isinstance(exc, UnknownService):
+        return "unknown"
+    return "bad_arguments" if isinstance(exc, BadArguments) else "failed"
+
+
 def inputs(args: list[dict[str, Any]]) -> list[Any]:
     """Values of the IN and INOUT arguments, in order."""
     return [a.get("value") for a in args if a.get("direction") != "OUT"]

@@ -45,10 +45,11 @@ def test_a_deployed_service_answers_and_errors_are_precise(tree: DeployTree, mfd
             inout(ArgType.INTEGER, 6), inout(ArgType.STRING, "")]
     assert call(port, "svc.TYPES01", args) == ["ABC", 2, 3, 4, 3, Decimal("3.00"), Decimal(6),
                                                5, "OK"]
-    with pytest.raises(RemoteCallError, match=r"svc.TYPES01 takes 9 arguments"):
+    with pytest.raises(RemoteCallError, match=r"svc.TYPES01 takes 9 arguments") as count:
         call(port, "svc.TYPES01", args[:3])
-    with pytest.raises(RemoteCallError, match=r"was sent as STRING; the mapping says Long"):
+    with pytest.raises(RemoteCallError, match=r"was sent as STRING; the mapping says Long") as kind:
         call(port, "svc.TYPES01", [args[0], args[0], *args[2:]])
+    assert count.value.error.code == kind.value.error.code == ErrorCode.BAD_ARGUMENTS
     with pytest.raises(RemoteCallError) as unknown:
         call(port, "nosuch.TYPES01", args)
     assert unknown.value.error.code == ErrorCode.UNKNOWN_SERVICE

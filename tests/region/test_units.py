@@ -13,6 +13,7 @@ from fakees.region.console import ConsoleLog, RegionFiles
 from fakees.region.flags import FlagError, parse_flags
 from fakees.region.lifecycle import IllegalTransition, ListenerLifecycle, RegionLifecycle
 from fakees.region.seppool import (
+    BadArguments,
     SepBusy,
     SepConnection,
     SepLost,
@@ -129,11 +130,21 @@ def test_pool_hands_calls_to_free_seps_queues_then_refuses():
     assert first == [["one"]] and not queued
     (call_q,) = a.calls()
     assert call_q["args"] == [3]
-    b.reply(call_b, ok=False, error="no service echo.x", unknown=True)
+    b.reply(call_b, ok=False, error="no service echo.x", kind="unknown")
     assert second[0].check(UnknownService)
-    a.reply(call_q, ok=False, error="boom")
-    assert queued[0].check(ServiceFailed) and str(queued[0].value) == "boom"
+    a.reply(call_q, ok=False, error="boom", kind="failed")
+    assert queued[0].check(ServiceFailed) and not queued[0].check(BadArguments)
+    assert str(queued[0].value) == "boom"
     assert drained == [None]
+
+
+def test_pool_names_refused_arguments():
+    pool = SepPool(Clock(), max_queue=1, queue_timeout=5)
+    sep = FakeSep(pool, 103)
+    refused = outcome(pool.call("svc", "op", ["x"]))
+    (call,) = sep.calls()
+    sep.reply(call, ok=False, error="svc.op takes 2 arguments", kind="bad_arguments")
+    assert refused[0].check(BadArguments) and "takes 2 arguments" in str(refused[0].value)
 
 
 def test_pool_timeout_and_lost_sep():
