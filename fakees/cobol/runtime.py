@@ -172,6 +172,9 @@ class ProgramInstance:
                 if k < len(args) and args[k] is not None:
                     buf = args[k]
                     view = buf if isinstance(buf, memoryview) else memoryview(buf)
+                    if view.readonly:
+                        raise TypeError(f"argument {k + 1} of {self.name} must be writable "
+                                        "(a bytearray), LINKAGE items are the caller's storage")
                     if len(view) < size:
                         raise CobolRuntimeError(
                             114, f"argument {k + 1} has {len(view)} bytes, "

@@ -93,5 +93,7 @@ def test_stop_run_and_short_buffer(stateful: Path, tmp_path: Path) -> None:
     with pytest.raises(CobolRuntimeError) as info:
         prog.call([bytearray(b"ONE  "), bytearray(3)])
     assert info.value.code == 114
+    with pytest.raises(TypeError, match="must be writable"):
+        prog.call([b"ONE  ", bytearray(7)])
     with pytest.raises(StopRun):
         prog.call([bytearray(b"STOP "), bytearray(7)])
