@@ -76,9 +76,19 @@ class Reaper:
                     if os.waitpid(pid, os.WNOHANG) != (0, 0):
                         break
                 except ChildProcessError:
-                    if not Path(f"/proc/{pid}").exists():
+                    if not alive(pid):
                         break
                 time.sleep(0.02)
+
+
+def alive(pid: int) -> bool:
+    """False once the process has ended, including as a zombie not yet reaped by its parent
+    (a daemon killed here is reparented to an init we do not control)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
 
 
 @pytest.fixture
