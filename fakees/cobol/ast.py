@@ -490,3 +490,5 @@ class Program:
     paragraphs: list[Paragraph] = field(default_factory=list)
     declaratives: list[UseProcedure] = field(default_factory=list)
     entry: int = 0  # first paragraph after END DECLARATIVES
+    # nested programs and programs that follow END PROGRAM in the same source
+    contained: list[Program] = field(default_factory=list)

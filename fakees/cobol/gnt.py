@@ -116,6 +116,8 @@ def check_procedures(prog: A.Program) -> None:
     from fakees.cobol.runtime import ProgramInstance, RunUnit
 
     ProgramInstance(prog, RunUnit())
+    for inner in prog.contained:
+        check_procedures(inner)
 
 
 def load_any(path: str) -> A.Program:

@@ -437,6 +437,9 @@ class Parser:
             if self.at("END") and self.peek(1).upper == "PROGRAM":
                 self.skip_to_period()
                 break
+            if self.at_program_start():
+                prog.contained.append(self.program())  # a nested program
+                continue
             if self.at("DECLARATIVES") and self.peek(1).kind == PERIOD:
                 if prog.paragraphs:
                     raise self.error("DECLARATIVES must open the PROCEDURE DIVISION")
@@ -499,6 +502,10 @@ class Parser:
         if not use.files and not use.modes:
             raise self.error("USE needs file names or an open mode")
         return use
+
+    def at_program_start(self) -> bool:
+        return (self.at("IDENTIFICATION", "ID") and self.peek(1).upper == "DIVISION") or (
+            self.at("PROGRAM-ID") and self.peek(1).kind == PERIOD)
 
     def is_label(self) -> bool:
         tok = self.peek()
@@ -1374,4 +1381,12 @@ class Parser:
 
 
 def parse(tokens: list[Token], source: str) -> A.Program:
-    return Parser(tokens, source).program()
+    """The first program of a source; programs after its END PROGRAM become contained."""
+    parser = Parser(tokens, source)
+    prog = parser.program()
+    while parser.peek() is not parser.eof:
+        if not parser.at_program_start():
+            raise parser.error(f"unexpected '{parser.peek().text}' after the program",
+                               hint="a source holds programs, each ended by END PROGRAM")
+        prog.contained.append(parser.program())
+    return prog

@@ -38,6 +38,7 @@ class RunUnit:
         self.stdin = stdin or sys.stdin.buffer
         self.cwd = cwd
         self.programs: dict[str, ProgramInstance] = {}
+        self.static_programs: dict[str, A.Program] = {}  # programs from loaded sources
         self.search_dirs: list[str] = []
         self.command_line = ""  # ACCEPT ... FROM COMMAND-LINE (cobrun's arguments)
 
@@ -72,6 +73,8 @@ class RunUnit:
         key = name.upper()
         if key in self.programs:
             return self.programs[key]
+        if key in self.static_programs:
+            return ProgramInstance(self.static_programs[key], self)
         from fakees.cobol.gnt import load_any
 
         dirs = [*self.search_dirs,
@@ -101,6 +104,8 @@ class ProgramInstance:
         self.prog = prog
         self.name = prog.program_id
         self.run_unit = run_unit or RunUnit()
+        for inner in prog.contained:
+            self.run_unit.static_programs.setdefault(inner.program_id.upper(), inner)
         self.layout: Layout = build_layout(prog)
         self.slots: list[Any] = [bytearray(r.initial) if r.section != "LINKAGE" else None
                                  for r in self.layout.records]

@@ -1,0 +1,37 @@
+       IDENTIFICATION DIVISION.
+       PROGRAM-ID. C53PROGS.
+      * Several programs in one source: a nested program and one
+      * after END PROGRAM; each keeps its own WORKING-STORAGE.
+       DATA DIVISION.
+       WORKING-STORAGE SECTION.
+       01 TOTAL PIC 9(4) VALUE 0.
+       PROCEDURE DIVISION.
+           CALL "ADDER" USING TOTAL
+           CALL "ADDER" USING TOTAL
+           DISPLAY "total " TOTAL
+           CALL "GREETER"
+           CALL "GREETER"
+           STOP RUN.
+       IDENTIFICATION DIVISION.
+       PROGRAM-ID. ADDER.
+       DATA DIVISION.
+       WORKING-STORAGE SECTION.
+       01 CALLS PIC 9(2) VALUE 0.
+       LINKAGE SECTION.
+       01 LK-TOTAL PIC 9(4).
+       PROCEDURE DIVISION USING LK-TOTAL.
+           ADD 1 TO CALLS
+           COMPUTE LK-TOTAL = LK-TOTAL + CALLS * 100
+           GOBACK.
+       END PROGRAM ADDER.
+       END PROGRAM C53PROGS.
+       IDENTIFICATION DIVISION.
+       PROGRAM-ID. GREETER.
+       DATA DIVISION.
+       WORKING-STORAGE SECTION.
+       01 TIMES-SEEN PIC 9 VALUE 0.
+       PROCEDURE DIVISION.
+           ADD 1 TO TIMES-SEEN
+           DISPLAY "hello number " TIMES-SEEN
+           GOBACK.
+       END PROGRAM GREETER.
