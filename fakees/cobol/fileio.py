@@ -31,6 +31,7 @@ RTS_FOR_STATUS = {"35": 13, "37": 37, "39": 39, "30": 30, "41": 141, "42": 142, 
 def resolve_assign(select: A.Select, run_unit: RunUnit, value: str | None = None) -> str:
     """The file a SELECT names: ``ASSIGN TO EXTERNAL X`` looks up dd_X, then X, then uses X.
 
+    A leading ``$VAR`` in the result is expanded from the environment.
     A data-name ASSIGN uses the item's value (``value``); names are relative to
     the run unit's working directory.
     """
@@ -41,6 +42,8 @@ def resolve_assign(select: A.Select, run_unit: RunUnit, value: str | None = None
     else:
         name = (os.environ.get(f"dd_{select.assign}") or os.environ.get(f"DD_{select.assign}")
                 or os.environ.get(select.assign) or select.assign)
+    if name.startswith("$"):  # "$DATADIR/file": the product expands a leading variable
+        name = os.path.expandvars(name)
     return run_unit.path(name)
 
 

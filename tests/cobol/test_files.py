@@ -107,10 +107,11 @@ def test_indexed_file_is_micro_focus_layout(tmp_path: Path) -> None:
     ({"APPFILE01": "plain.dat"}, "plain.dat"),
     ({}, "APPFILE01"),
     ({"APPFILE01": "/abs/file"}, "/abs/file"),
+    ({"dd_APPFILE01": "$FAKEES_T_DIR/x.dat", "FAKEES_T_DIR": "/data"}, "/data/x.dat"),
 ])
 def test_assign_external_resolution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                     env: dict[str, str], expected: str) -> None:
-    for name in ("dd_APPFILE01", "DD_APPFILE01", "APPFILE01"):
+    for name in ("dd_APPFILE01", "DD_APPFILE01", "APPFILE01", "FAKEES_T_DIR"):
         monkeypatch.delenv(name, raising=False)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
