@@ -43,7 +43,13 @@ def records(draw: hs.DrawFn) -> bytes:
 
 
 class IndexedFileModel(RuleBasedStateMachine):
-    """The model keeps records by primary key and a write sequence per duplicate key."""
+    """The model keeps records by primary key and a write sequence per duplicate key.
+
+    ``self.f`` does everything; changes alternate between the handles in
+    ``self.writers`` (just ``self.f`` here, two shared handles in the subclass).
+    """
+
+    lock_mode: str | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -51,8 +57,8 @@ class IndexedFileModel(RuleBasedStateMachine):
         self.f, status = self.open("OUTPUT")
         assert status.code == "00"
         self.f.close()
-        self.f, status = self.open("I-O")
-        assert status.code == "00"
+        self.open_all()
+        self.turn = 0
         self.records: dict[bytes, bytes] = {}
         self.seq: dict[bytes, int] = {}  # primary -> write sequence of its duplicate key
         self.counter = 0
@@ -60,9 +66,19 @@ class IndexedFileModel(RuleBasedStateMachine):
 
     def open(self, mode: str) -> tuple[IndexedFile, Status]:
         f, status = IndexedFile.open("MODEL", mode, record_size=RECORD, min_size=SHORTEST,
-                                     keys=KEYS, disk=self.disk)
+                                     keys=KEYS, disk=self.disk,
+                                     lock_mode=None if mode == "OUTPUT" else self.lock_mode)
         assert f is not None, status
         return f, status
+
+    def open_all(self) -> None:
+        self.f, status = self.open("I-O")
+        assert status.code == "00"
+        self.writers = [self.f]
+
+    def writer(self) -> IndexedFile:
+        self.turn += 1
+        return self.writers[self.turn % len(self.writers)]
 
     # -- the model's view of each index ------------------------------------
 
@@ -89,7 +105,7 @@ class IndexedFileModel(RuleBasedStateMachine):
             expected = "22"
         else:
             expected = "02" if self.dup_others(record, None) else "00"
-        assert self.f.write(record).code == expected
+        assert self.writer().write(record).code == expected
         if expected != "22":
             self.counter += 1
             self.seq[pk] = self.counter
@@ -114,7 +130,7 @@ class IndexedFileModel(RuleBasedStateMachine):
             expected = "22"
         else:
             expected = "02" if self.dup_others(new, pk) else "00"
-        assert self.f.rewrite(new).code == expected
+        assert self.writer().rewrite(new).code == expected
         if old is not None and expected != "22":
             if KEYS[2].of(old) != KEYS[2].of(new):
                 self.counter += 1
@@ -126,7 +142,7 @@ class IndexedFileModel(RuleBasedStateMachine):
         choices = [*sorted(self.records), pad("zz", PK)]
         pk = data.draw(hs.sampled_from(choices))
         expected = "00" if pk in self.records else "23"
-        assert self.f.delete(pk).code == expected
+        assert self.writer().delete(pk).code == expected
         self.records.pop(pk, None)
 
     @rule(key_no=hs.integers(0, 2), data=hs.data())
@@ -189,9 +205,9 @@ class IndexedFileModel(RuleBasedStateMachine):
     @precondition(lambda self: len(self.records) > 0)
     @rule()
     def reopen(self) -> None:
-        assert self.f.close().code == "00"
-        self.f, status = self.open("I-O")
-        assert status.code == "00"
+        for f in self.writers:
+            assert f.close().code == "00"
+        self.open_all()
         self.cursor = (0, b"", True)
 
     @invariant()
@@ -199,6 +215,21 @@ class IndexedFileModel(RuleBasedStateMachine):
         assert self.f.check() == len(self.records)
 
 
+class SharedIndexedFileModel(IndexedFileModel):
+    """Two LOCK MODE MANUAL handles: each must see what the other committed."""
+
+    lock_mode = "MANUAL"
+
+    def open_all(self) -> None:
+        super().open_all()
+        other, status = self.open("I-O")
+        assert status.code == "00"
+        self.writers.append(other)
+
+
+TestSharedIndexedFileModel = SharedIndexedFileModel.TestCase
+TestSharedIndexedFileModel.settings = settings(max_examples=60, stateful_step_count=80,
+                                               deadline=None)
 TestIndexedFileModel = IndexedFileModel.TestCase
 TestIndexedFileModel.settings = settings(max_examples=150, stateful_step_count=100,
                                          deadline=None)
