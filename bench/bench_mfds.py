@@ -120,12 +120,13 @@ def main() -> int:
             for n in range(1, 100):
                 client.add_server(f"SRV{n:03d}", listener_endpoint=f"tcp:10.0.{n}.1:9003")
             assert len(client.list_servers()) == 100
-            dump_one, dump_all, plain = [], [], []
+            dump_one, dump_all, plain, bare_python = [], [], [], []
             mdump = str(cobdir.bin / "mdump")
             for _ in range(rounds * 2):
                 dump_one.append(timed([mdump, "localhost", "SRV050"], env))
                 dump_all.append(timed([mdump, "localhost"], env))
                 plain.append(timed([sys.executable, "-c", PLAIN_GET, str(port)], env))
+                bare_python.append(timed([sys.executable, "-c", "pass"], env))
             trip, plain_trip = in_process(port, rounds * 20)
         finally:
             subprocess.run([str(cobdir.bin / "mfds"), "-s", "2", "SYSAD", "SYSAD"], env=env,
@@ -138,6 +139,7 @@ def main() -> int:
               f"(new python process + one plain HTTP GET: {median_ms(plain):.1f} ms) "
               f"ratio {statistics.median(samples) / statistics.median(plain):.2f}x; "
               "target < 50 ms")
+    print(f"for scale: `{sys.executable} -c pass` {median_ms(bare_python):.1f} ms median")
     print(f"mdump round trip in-process (fetch + format), 100 servers: {median_ms(trip):.2f} ms "
           f"median of {len(trip)} (plain http.client GET: {median_ms(plain_trip):.2f} ms) "
           f"ratio {statistics.median(trip) / statistics.median(plain_trip):.2f}x")
