@@ -152,6 +152,7 @@ class Arith(Stmt):
     remainder: Ref | None = None
     size_error: list[Stmt] | None = None
     not_size_error: list[Stmt] | None = None
+    corresponding: bool = False  # ADD/SUBTRACT CORRESPONDING group TO/FROM group
 
 
 @dataclass
@@ -279,6 +280,8 @@ class Inspect(Stmt):
 @dataclass
 class Initialize(Stmt):
     targets: list[Ref]
+    replacing: list[tuple[str, Expr]] = field(default_factory=list)  # category, value
+    with_filler: bool = False
 
 
 @dataclass

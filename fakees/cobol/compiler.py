@@ -41,7 +41,7 @@ from fakees.cobol.data import (
 )
 from fakees.cobol.errors import CobolRuntimeError, CobolSyntaxError, Position
 from fakees.cobol.inspect import build_inspect
-from fakees.cobol.layout import Layout, default_bytes
+from fakees.cobol.layout import Layout, default_bytes, value_bytes
 
 if TYPE_CHECKING:
     from fakees.cobol.runtime import ProgramInstance
@@ -723,7 +723,27 @@ class Compiler:
                         A.Ref(child.name, target.pos, [dst.name, *dst.qualified()])))
         return _sequence(movers)
 
+    def _arith_corresponding(self, stmt: A.Arith) -> Fn:
+        """ADD/SUBTRACT CORRESPONDING: one statement per same-named numeric pair."""
+        source, target = stmt.operands[0], stmt.targets[0]
+        assert isinstance(source, A.Ref)
+        src, dst = self.lookup(source), self.lookup(target.ref)
+        pairs = {c.name: c for c in src.children if c.name != "FILLER" and c.is_numeric}
+        parts = []
+        for child in dst.children:
+            match = pairs.get(child.name)
+            if match is None or not child.is_numeric or child.occurs or match.occurs:
+                continue
+            parts.append(A.Arith(
+                stmt.verb, [A.Ref(match.name, source.pos, [src.name, *src.qualified()])],
+                [A.Target(A.Ref(child.name, target.ref.pos, [dst.name, *dst.qualified()]),
+                          target.rounded)],
+                size_error=stmt.size_error, not_size_error=stmt.not_size_error))
+        return _sequence([self.c_arith(part) for part in parts]) if parts else _noop
+
     def c_arith(self, stmt: A.Arith) -> Fn:
+        if stmt.corresponding:
+            return self._arith_corresponding(stmt)
         verb = stmt.verb
         ops = [self.num_expr(o) for o in stmt.operands]
         total: Callable[[], Number]
@@ -1174,12 +1194,17 @@ class Compiler:
         return unstring
 
     def c_initialize(self, stmt: A.Initialize) -> Fn:
+        replacing = dict(stmt.replacing)
+        for category, value in stmt.replacing:
+            if not isinstance(value, A.NumLit | A.StrLit | A.Figurative):
+                raise self.error(None, f"INITIALIZE REPLACING {category.upper()} needs a literal")
         actions = []
         for ref in stmt.targets:
             acc = self.access(ref)
             item = acc.item
             pieces: list[tuple[int, bytes]] = []
-            _initialize_pieces(item, 0, pieces, top=True)
+            _initialize_pieces(item, 0, pieces, top=True, replacing=replacing,
+                               with_filler=stmt.with_filler)
             actions.append((acc.where, item.offset, tuple(pieces)))
 
         def initialize() -> None:
@@ -1409,9 +1434,11 @@ def _alnum_value(expr: Any, size: int) -> bytes:
     raise CobolSyntaxError(Position("", 0, 0), "unsupported level-88 value")
 
 
-def _initialize_pieces(item: Item, shift: int, out: list[tuple[int, bytes]], top: bool) -> None:
-    """Bytes INITIALIZE writes: spaces/zeros per elementary item, FILLER skipped."""
-    if item.name == "FILLER" and not top:
+def _initialize_pieces(item: Item, shift: int, out: list[tuple[int, bytes]], top: bool,
+                       replacing: dict[str, Any], with_filler: bool) -> None:
+    """Bytes INITIALIZE writes: spaces/zeros per elementary item (or the REPLACING value
+    of its category, which then leaves the other categories alone); FILLER skipped."""
+    if item.name == "FILLER" and not top and not with_filler:
         return
     count = 1 if top else max(item.occurs, 1)
     for k in range(count):
@@ -1419,6 +1446,8 @@ def _initialize_pieces(item: Item, shift: int, out: list[tuple[int, bytes]], top
         if item.children:
             for child in item.children:
                 if child.redefines is None:
-                    _initialize_pieces(child, moved, out, top=False)
-        else:
+                    _initialize_pieces(child, moved, out, False, replacing, with_filler)
+        elif item.category in replacing:
+            out.append((item.offset + moved, value_bytes(item, replacing[item.category])))
+        elif not replacing and item.category != INDEX:
             out.append((item.offset + moved, default_bytes(item)))

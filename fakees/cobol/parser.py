@@ -51,6 +51,10 @@ SCOPE_END = {
     "UNSTRING": "END-UNSTRING", "CALL": "END-CALL", "SEARCH": "END-SEARCH",
     "DISPLAY": "END-DISPLAY", "ACCEPT": "END-ACCEPT",
 }
+INITIALIZE_CATEGORIES = {
+    "ALPHANUMERIC": "alphanumeric", "NUMERIC": "numeric", "ALPHABETIC": "alphabetic",
+    "ALPHANUMERIC-EDITED": "alphanumeric-edited", "NUMERIC-EDITED": "numeric-edited",
+}
 CLASS_WORDS = frozenset({"NUMERIC", "ALPHABETIC", "ALPHABETIC-LOWER", "ALPHABETIC-UPPER",
                          "POSITIVE", "NEGATIVE", "ZERO", "ZEROS", "ZEROES"})
 USAGES = {
@@ -840,9 +844,18 @@ class Parser:
                 stmt.size_error = body
         return stmt
 
+    def corresponding(self, verb: str) -> A.Arith:
+        """ADD/SUBTRACT CORRESPONDING g1 TO/FROM g2 [ROUNDED] [size phrases]."""
+        source = self.ref()
+        self.expect("TO" if verb == "ADD" else "FROM")
+        target = self.ref()
+        stmt = A.Arith(verb, [source], [A.Target(target, self.accept("ROUNDED"))],
+                       corresponding=True)
+        return self.size_phrases(stmt)
+
     def st_add(self) -> A.Stmt:
         if self.accept("CORRESPONDING", "CORR"):
-            raise self.error("ADD CORRESPONDING is not supported by fakees")
+            return self.corresponding("ADD")
         ops = self.operands()
         if self.accept("TO"):
             if self.peek().kind in (NUM, STR):
@@ -859,6 +872,8 @@ class Parser:
         return self.size_phrases(A.Arith("ADD", ops, [], giving=self.targets()))
 
     def st_subtract(self) -> A.Stmt:
+        if self.accept("CORRESPONDING", "CORR"):
+            return self.corresponding("SUBTRACT")
         ops = self.operands()
         self.expect("FROM")
         if self.peek(1).upper == "GIVING" or (self.peek().kind in (NUM, STR)):
@@ -1188,9 +1203,23 @@ class Parser:
         targets = [self.ref()]
         while self.is_target_start():
             targets.append(self.ref())
-        if self.at("REPLACING", "WITH", "TO"):
-            raise self.error("INITIALIZE ... REPLACING is not supported by fakees")
-        return A.Initialize(targets)
+        stmt = A.Initialize(targets)
+        if self.accept("WITH"):
+            self.expect("FILLER")
+            stmt.with_filler = True
+        elif self.accept("FILLER"):
+            stmt.with_filler = True
+        if self.at("ALL", "TO") and self.peek(1).upper in ("TO", "VALUE"):
+            raise self.error("INITIALIZE ... TO VALUE is not supported by fakees")
+        if self.accept("REPLACING"):
+            while self.at(*INITIALIZE_CATEGORIES):
+                category = self.next().upper
+                self.accept("DATA")
+                self.expect("BY")
+                stmt.replacing.append((INITIALIZE_CATEGORIES[category], self.operand()))
+            if not stmt.replacing:
+                raise self.error("REPLACING needs ALPHANUMERIC, NUMERIC, ... BY value")
+        return stmt
 
     def st_set(self) -> A.Stmt:
         targets = [self.ref()]
