@@ -16,6 +16,7 @@ from bisect import bisect_left, bisect_right
 from typing import Protocol
 
 from fakees.isam.layout import PAGE, FormatError
+from fakees.isam.status import CORRUPT_INDEX
 
 LEAF, INTERNAL = 1, 2
 _HEAD = struct.Struct(">BxH4x")  # node type, entry count
@@ -59,7 +60,7 @@ class BTree:
     def node(self, page: int, depth: int = 0) -> Node:
         """The parsed node; ``depth`` below the root guards against cycles in a damaged file."""
         if depth > MAX_DEPTH:
-            raise FormatError("9/041", f"index tree deeper than {MAX_DEPTH}: a cycle")
+            raise FormatError(CORRUPT_INDEX, f"index tree deeper than {MAX_DEPTH}: a cycle")
         node = self.nodes.get(page)
         if node is None:
             node = self.nodes[page] = self._parse(page, self.store.read_page(page))
@@ -69,7 +70,7 @@ class BTree:
         kind, count = _HEAD.unpack_from(buf) if len(buf) == PAGE else (0, 0)
         base = _HEAD.size + (_CHILD0.size if kind == INTERNAL else 0)
         if kind not in (LEAF, INTERNAL) or base + count * self._entry.size > PAGE:
-            raise FormatError("9/041", f"index page {page} is not a tree node")
+            raise FormatError(CORRUPT_INDEX, f"index page {page} is not a tree node")
         pairs = list(self._entry.iter_unpack(buf[base : base + count * self._entry.size]))
         keys = [k for k, _ in pairs]
         vals = [v for _, v in pairs]
@@ -230,7 +231,7 @@ class BTree:
         if node.keys != sorted(node.keys) or (node.keys and (
             (low is not None and node.keys[0] < low) or (high is not None and node.keys[-1] >= high)
         )):
-            raise FormatError("9/041", f"index page {page} is out of order")
+            raise FormatError(CORRUPT_INDEX, f"index page {page} is out of order")
         if node.leaf:
             out.extend(zip(node.keys, node.vals, strict=True))
             return

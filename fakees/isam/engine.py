@@ -195,7 +195,7 @@ class IndexedFile:
                 self.idx = self.io.open(path, create=False, writable=self.writable)
             except FileNotFoundError:
                 if not create:
-                    raise FormatError("9/043", "index file missing") from None
+                    raise FormatError(st.INDEX_MISSING, "index file missing") from None
                 self.idx = self.io.open(path, create=True, writable=self.writable)
                 self.io.sync_dir(path)
         return self.idx
@@ -237,12 +237,12 @@ class IndexedFile:
         idx = self._open_idx(create=False)
         meta = Meta.decode(idx.read(0, PAGE), idx.size())
         if (meta.record_size, meta.min_size) != (record_size, min_size):
-            raise FormatError("9/041", "data and index file headers disagree")
+            raise FormatError(st.CORRUPT_INDEX, "data and index file headers disagree")
         self.meta = meta
         if meta.keys != self.keys:
             return
         if self.dat.size() < DAT_HEADER + meta.slots * self._slot_size:
-            raise FormatError("9/041", "data file is shorter than its index says")
+            raise FormatError(st.CORRUPT_INDEX, "data file is shorter than its index says")
         self.trees = [BTree(self, self._entry_length(k), r)
                       for k, r in zip(meta.keys, meta.roots, strict=True)]
 
@@ -338,10 +338,10 @@ class IndexedFile:
         buf = self.dat.read(self._slot_offset(slot), self._slot_size)
         head = self._slot_head
         if len(buf) < head.size:
-            raise FormatError("9/041", f"record slot {slot} lies beyond the data file")
+            raise FormatError(st.CORRUPT_INDEX, f"record slot {slot} lies beyond the data file")
         length, *seqs = head.unpack_from(buf)
         if not self._meta().min_size <= length <= self._meta().record_size:
-            raise FormatError("9/041", f"index points at an empty or damaged slot {slot}")
+            raise FormatError(st.CORRUPT_INDEX, f"index points at an empty or damaged slot {slot}")
         record = (buf[head.size : head.size + length], tuple(seqs))
         self._records[slot] = record
         return record
@@ -509,7 +509,7 @@ class IndexedFile:
             tree = self.trees[cursor.key_no]
             found = tree.seek(cursor.entry, forward, not cursor.pending)
             if found is not None and not cursor.pending and (found[0] <= cursor.entry) == forward:
-                raise FormatError("9/041", "index entries out of order")
+                raise FormatError(st.CORRUPT_INDEX, "index entries out of order")
             if found is None:
                 self.cursor = None
                 self.last_read = None
@@ -676,7 +676,7 @@ class IndexedFile:
                 return True
             after = tree.seek(found[0], True, True)
             if after is not None and after[0] <= found[0]:
-                raise FormatError("9/041", "index entries out of order")
+                raise FormatError(st.CORRUPT_INDEX, "index entries out of order")
             found = after
         return False
 
@@ -687,14 +687,14 @@ class IndexedFile:
             walks = [tree.walk() for tree in self.trees]
             slots = sorted(slot for _, slot in walks[0])
             if len(slots) != meta.records or len(set(slots)) != len(slots):
-                raise FormatError("9/041", "primary index and record count disagree")
+                raise FormatError(st.CORRUPT_INDEX, "primary index and record count disagree")
             for slot in slots:
                 record, seqs = self._read_slot(slot)
                 for walk, entry in zip(walks, self._entries(record, seqs), strict=True):
                     if (entry, slot) not in walk:
-                        raise FormatError("9/041", f"slot {slot} is missing from an index")
+                        raise FormatError(st.CORRUPT_INDEX, f"slot {slot} is missing from an index")
             if any(len(walk) != len(slots) for walk in walks):
-                raise FormatError("9/041", "an alternate index has stray entries")
+                raise FormatError(st.CORRUPT_INDEX, "an alternate index has stray entries")
             return len(slots)
 
 
@@ -734,7 +734,7 @@ class _OpLock:
 def _status_of(exc: FormatError | OSError | struct.error) -> Status:
     """The status for a damaged file (a short or garbled structure) or a failing system call."""
     if isinstance(exc, FormatError):
-        return Status(exc.code)
+        return exc.status
     if isinstance(exc, struct.error):
         return st.CORRUPT_INDEX
     if isinstance(exc, FileNotFoundError):

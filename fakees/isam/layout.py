@@ -13,6 +13,7 @@ import struct
 from dataclasses import dataclass, field
 
 from fakees.isam.spec import KeySpec
+from fakees.isam.status import CORRUPT_INDEX, NOT_INDEXED_FILE, Status
 
 PAGE = 4096
 DAT_HEADER = 128
@@ -32,15 +33,13 @@ _KEY_DESC = struct.Struct(">IIB")  # offset, length, duplicates
 _META_AT = 1024
 _META = struct.Struct(">QQQQQQ")  # slots, free slot+1, pages, free page+1, records, dup seq
 
-SLOT_HEAD = struct.Struct(">I")  # record length; 0 = free slot (next free slot+1 follows)
-
 
 class FormatError(Exception):
     """The file is not one of ours, or is damaged: carries the status to report."""
 
-    def __init__(self, code: str, why: str) -> None:
-        super().__init__(f"{code}: {why}")
-        self.code = code
+    def __init__(self, status: Status, why: str) -> None:
+        super().__init__(f"{status.code}: {why}")
+        self.status = status
 
 
 def _stamp(buf: bytearray, marks: tuple[tuple[int, bytes], ...]) -> None:
@@ -50,11 +49,6 @@ def _stamp(buf: bytearray, marks: tuple[tuple[int, bytes], ...]) -> None:
 
 def _has(buf: bytes, marks: tuple[tuple[int, bytes], ...]) -> bool:
     return all(buf[at : at + len(value)] == value for at, value in marks)
-
-
-def slot_size(record_size: int) -> int:
-    """A slot holds the length word and the record; at least room for a free-list link."""
-    return max(SLOT_HEAD.size + record_size, 12)
 
 
 def data_header(record_size: int, min_size: int) -> bytes:
@@ -67,10 +61,10 @@ def data_header(record_size: int, min_size: int) -> bytes:
 def check_data_header(buf: bytes) -> tuple[int, int]:
     """(record size, min size) of a data file header, or FormatError 9/161."""
     if len(buf) < DAT_HEADER or not _has(buf, _DAT_MAGIC):
-        raise FormatError("9/161", "no Micro Focus data file header")
+        raise FormatError(NOT_INDEXED_FILE, "no Micro Focus data file header")
     signature, version, record_size, min_size = _DAT_DESC.unpack_from(buf, 64)
     if signature != _DAT_SIGNATURE or version != VERSION or not 0 < min_size <= record_size:
-        raise FormatError("9/161", "data file header of an unknown format")
+        raise FormatError(NOT_INDEXED_FILE, "data file header of an unknown format")
     return record_size, min_size
 
 
@@ -107,12 +101,12 @@ class Meta:
     def decode(cls, buf: bytes, file_size: int) -> Meta:
         """Parse and sanity-check page 0; FormatError 9/041 if it is not a sound index."""
         if len(buf) < PAGE or not _has(buf, _IDX_MAGIC):
-            raise FormatError("9/041", "no Micro Focus index file header")
+            raise FormatError(CORRUPT_INDEX, "no Micro Focus index file header")
         signature, version, page, record_size, min_size, nkeys = _IDX_DESC.unpack_from(buf, 256)
         if signature != _IDX_SIGNATURE or version != VERSION or page != PAGE:
-            raise FormatError("9/041", "index file of an unknown format")
+            raise FormatError(CORRUPT_INDEX, "index file of an unknown format")
         if not 0 < nkeys <= MAX_KEYS or not 0 < min_size <= record_size:
-            raise FormatError("9/041", "index file description is damaged")
+            raise FormatError(CORRUPT_INDEX, "index file description is damaged")
         keys = tuple(
             KeySpec(o, n, bool(d))
             for o, n, d in (
@@ -123,5 +117,5 @@ class Meta:
         meta = cls(record_size, min_size, keys, *_META.unpack_from(buf, _META_AT))
         meta.roots = list(struct.unpack_from(f">{nkeys}Q", buf, _META_AT + _META.size))
         if meta.pages * PAGE != file_size or not all(0 < r < meta.pages for r in meta.roots):
-            raise FormatError("9/041", "index file size or roots do not match its header")
+            raise FormatError(CORRUPT_INDEX, "index file size or roots do not match its header")
         return meta
