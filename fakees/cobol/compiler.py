@@ -670,6 +670,11 @@ class Compiler:
             where = dst.where
             return lambda: write(fit_alnum(bytes(read()), where()[2], justified))
         size = dst.size
+        if justified and kind == "num" and isinstance(source, A.Ref) and \
+                self.lookup(source).usage == "DISPLAY" and not self.lookup(source).signed:
+            # GnuCOBOL: an unsigned DISPLAY item's digits are right-justified when shorter
+            # but truncated on the right when longer (its plain-copy path)
+            return lambda: write(_fit_numeric_justified(bytes(read()), size))
         src_static = None
         if isinstance(source, A.Ref) and kind == "alnum":
             src_acc = self.access(source)
@@ -1345,6 +1350,10 @@ class Compiler:
 
 
 # ------------------------------------------------------------------ helpers
+def _fit_numeric_justified(data: bytes, size: int) -> bytes:
+    return data[:size] if len(data) >= size else b" " * (size - len(data)) + data
+
+
 def _noop() -> None:
     return None
 

@@ -77,9 +77,25 @@ def move_case(draw: st.DrawFn) -> tuple[list[str], list[str]]:
             src = NumPic(src.digits, 0, src.signed, src.usage)
             value = literal(draw, src)
         dst = f"PIC X({draw(st.integers(1, 14))})"
+        if draw(st.booleans()):
+            dst += " JUSTIFIED RIGHT"
     data = [f"PIC {src.text()}", dst]
     code = [f"MOVE {value} TO SRC-#", "MOVE SRC-# TO DST-#"]
     return data, code
+
+
+@st.composite
+def alnum_to_numeric_case(draw: st.DrawFn) -> tuple[list[str], list[str]]:
+    """Digit strings (an alphanumeric sender) into numeric and edited receivers."""
+    if draw(st.booleans()):
+        dst = f"PIC {draw(num_pics).text()}"
+        digits = draw(st.text("0123456789", min_size=1, max_size=10))
+    else:  # edited: no high-order truncation (see move_case)
+        edited = draw(st.sampled_from(EDITED))
+        dst = f"PIC {edited}"
+        pic = parse_picture(edited)
+        digits = draw(st.text("0123456789", min_size=1, max_size=pic.digits - pic.scale))
+    return [f"PIC X({len(digits)})", dst], [f'MOVE "{digits}" TO SRC-#', "MOVE SRC-# TO DST-#"]
 
 
 @st.composite
@@ -135,8 +151,8 @@ def program(cases: list[tuple[list[str], list[str]]]) -> str:
 # no shrinking: every step would be a cobc build; the failing program is reported whole
 @settings(max_examples=4, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.lists(st.one_of(move_case(), arith_case(), compare_case()), min_size=40,
-                max_size=40))
+@given(st.lists(st.one_of(move_case(), arith_case(), compare_case(), alnum_to_numeric_case()),
+                min_size=40, max_size=40))
 def test_move_arithmetic_editing_same_as_gnucobol(
         tmp_path_factory: pytest.TempPathFactory, cases: list) -> None:
     work = tmp_path_factory.mktemp("hypo")
