@@ -34,7 +34,6 @@ class DiskFile(Protocol):
 
 class Disk(Protocol):
     def open(self, path: str, *, create: bool, writable: bool) -> DiskFile: ...
-    def exists(self, path: str) -> bool: ...
     def sync_dir(self, path: str) -> None: ...
     def boot_id(self) -> bytes: ...
 
@@ -107,9 +106,6 @@ class OsDisk:
         if create:
             flags |= os.O_CREAT
         return OsFile(os.open(path, flags, 0o664))
-
-    def exists(self, path: str) -> bool:
-        return os.path.exists(path)
 
     def sync_dir(self, path: str) -> None:
         fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY | os.O_DIRECTORY)

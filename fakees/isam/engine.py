@@ -130,6 +130,7 @@ class IndexedFile:
         self._slot_head = struct.Struct(f">I{dups}Q")
         self._dup_keys = [i for i, k in enumerate(keys) if k.duplicates]
         self._key_end = max(k.end for k in keys)  # a shorter record cannot carry its keys
+        self.slot_size = 0  # set from the file's header by _load
 
     # -- OPEN and CLOSE --------------------------------------------------
 
@@ -154,34 +155,33 @@ class IndexedFile:
 
     def _open(self, record_size: int, min_size: int, optional: bool) -> Status:
         io = self.io
-        exists = io.exists(self.path)
-        if not exists and self.mode == "INPUT":
-            if not optional:
-                return st.FILE_NOT_FOUND
-            self.absent = True
-            return st.OPTIONAL_ABSENT
-        if not exists and self.mode != "OUTPUT" and not optional:
-            return st.FILE_NOT_FOUND
         try:
-            self.dat = io.open(self.path, create=not exists, writable=True)
+            self.dat = io.open(self.path, create=False, writable=True)
         except PermissionError:
             if self.mode != "INPUT" or self.exclusive:
                 raise
             self.dat = io.open(self.path, create=False, writable=False)
             self.writable = False
-        if not exists:
+        except FileNotFoundError:
+            if self.mode == "INPUT" and optional:
+                self.absent = True
+                return st.OPTIONAL_ABSENT
+            if self.mode != "OUTPUT" and not optional:
+                return st.FILE_NOT_FOUND
+            self.dat = io.open(self.path, create=True, writable=True)
             io.sync_dir(self.path)
         if not self.dat.lock(OPEN_LOCK, self.exclusive, wait=False):
             return st.FILE_LOCKED
         with self._op_lock(write=True):
             self._recover()
             # An empty data file is what a crash during the very first OPEN OUTPUT leaves.
-            if self.mode == "OUTPUT" or self.dat.size() == 0:
+            size = self.dat.size()
+            if self.mode == "OUTPUT" or size == 0:
                 if self.mode != "OUTPUT" and not optional:
                     return st.FILE_NOT_FOUND
                 self._create(record_size, min_size)
                 return st.SUCCESS if self.mode == "OUTPUT" else st.OPTIONAL_ABSENT
-            self._load()
+            self._load(size)
         if not self.trees or (self.meta.record_size, self.meta.min_size) != (
             record_size, min_size
         ):
@@ -224,9 +224,9 @@ class IndexedFile:
             writes[(IDX, tree.root * PAGE)] = tree.encode(Node(True, [], []))
         self.journal.commit([self.dat, idx], writes, {DAT: DAT_HEADER, IDX: meta.pages * PAGE})
         self._forget()
-        self._load()
+        self._load(DAT_HEADER)
 
-    def _load(self) -> None:
+    def _load(self, dat_size: int) -> None:
         """Read and check both headers (9/161, 9/043, 9/041 on a bad file).
 
         Trees are built only when the file's keys are the program's; otherwise
@@ -241,7 +241,8 @@ class IndexedFile:
         self.meta = meta
         if meta.keys != self.keys:
             return
-        if self.dat.size() < DAT_HEADER + meta.slots * self._slot_size:
+        self.slot_size = max(self._slot_head.size + record_size, self._slot_head.size + 8)
+        if dat_size < DAT_HEADER + meta.slots * self.slot_size:
             raise FormatError(st.CORRUPT_INDEX, "data file is shorter than its index says")
         self.trees = [BTree(self, self._entry_length(k), r)
                       for k, r in zip(meta.keys, meta.roots, strict=True)]
@@ -320,12 +321,8 @@ class IndexedFile:
         assert self.meta is not None
         return self.meta
 
-    @property
-    def _slot_size(self) -> int:
-        return max(self._slot_head.size + self._meta().record_size, self._slot_head.size + 8)
-
     def _slot_offset(self, slot: int) -> int:
-        return DAT_HEADER + slot * self._slot_size
+        return DAT_HEADER + slot * self.slot_size
 
     def _entry_length(self, key: KeySpec) -> int:
         return key.length + (8 if key.duplicates else 0)
@@ -335,7 +332,7 @@ class IndexedFile:
         if cached is not None:
             return cached
         assert self.dat is not None
-        buf = self.dat.read(self._slot_offset(slot), self._slot_size)
+        buf = self.dat.read(self._slot_offset(slot), self.slot_size)
         head = self._slot_head
         if len(buf) < head.size:
             raise FormatError(st.CORRUPT_INDEX, f"record slot {slot} lies beyond the data file")
@@ -348,7 +345,7 @@ class IndexedFile:
 
     def _write_slot(self, slot: int, data: bytes, seqs: tuple[int, ...]) -> None:
         self._records[slot] = (data, seqs)
-        slot_bytes = (self._slot_head.pack(len(data), *seqs) + data).ljust(self._slot_size, b"\0")
+        slot_bytes = (self._slot_head.pack(len(data), *seqs) + data).ljust(self.slot_size, b"\0")
         self._dat_writes[self._slot_offset(slot)] = slot_bytes
 
     def _alloc_slot(self) -> int:
@@ -360,7 +357,7 @@ class IndexedFile:
             raw = self._dat_writes.get(offset)
             if raw is None:
                 assert self.dat is not None
-                raw = self.dat.read(offset, self._slot_size)
+                raw = self.dat.read(offset, self.slot_size)
             meta.free_slot = _NEXT_FREE.unpack_from(raw, self._slot_head.size)[0]
             return slot
         meta.slots += 1

@@ -95,9 +95,6 @@ class SimDisk:
             self.files[path] = SimState()
         return SimFile(self, path)
 
-    def exists(self, path: str) -> bool:
-        return path in self.files
-
     def sync_dir(self, path: str) -> None:
         self.tick()
         for state in self.files.values():
