@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from fakees.cobol import ast as A
-from fakees.cobol.errors import CobolRuntimeError, CobolSyntaxError, StopRun
+from fakees.cobol.errors import CobolRuntimeError, CobolSyntaxError, Position, StopRun
 from fakees.cobol.gnt import GntError, compile_source, dumps, load_any
 from fakees.cobol.runtime import ProgramInstance, RunUnit
 
@@ -47,7 +47,12 @@ def _linkage(prog: A.Program) -> list[LinkageItem]:
     layout = build_layout(prog)
     out = []
     for using in prog.using:
-        item = next(i for i in layout.names[using.name] if i.section == "LINKAGE")
+        item = next((i for i in layout.names.get(using.name, [])
+                     if i.section == "LINKAGE" and i.level == 1), None)
+        if item is None:
+            raise CobolSyntaxError(using.pos or Position(prog.source, 1, 1),
+                                   f"USING item {using.name} is not an 01/77 LINKAGE item",
+                                   using.name, "declare it in the LINKAGE SECTION")
         pic = item.picture.text if item.picture is not None and not item.children else None
         out.append(LinkageItem(item.name, pic, item.usage, item.size, using.mode))
     return out

@@ -468,6 +468,7 @@ class Paragraph:
 class UsingItem:
     name: str
     mode: str = "REFERENCE"
+    pos: Position | None = None
 
 
 @dataclass

@@ -173,7 +173,8 @@ class Parser:
                     break
                 else:
                     current = prog.using[-1].mode if prog.using else "REFERENCE"
-                prog.using.append(A.UsingItem(self.name("a LINKAGE item"), current))
+                pos = self.peek().pos
+                prog.using.append(A.UsingItem(self.name("a LINKAGE item"), current, pos))
         if self.accept("RETURNING"):
             prog.returning = self.name()
         self.expect_period()

@@ -130,7 +130,7 @@ class ProgramInstance:
             if item is None:
                 from fakees.cobol.errors import CobolSyntaxError, Position
 
-                raise CobolSyntaxError(Position(self.prog.source, 0, 0),
+                raise CobolSyntaxError(using.pos or Position(self.prog.source, 1, 1),
                                        f"USING item {using.name} is not an 01/77 LINKAGE item",
                                        using.name, "declare it in the LINKAGE SECTION")
             out.append((item.record, item.size))

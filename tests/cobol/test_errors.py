@@ -145,3 +145,15 @@ def test_foreign_file_at_open_gives_a_status_not_a_traceback(tmp_path: Path) -> 
 def test_invalid_function_argument_is_181_not_a_traceback(tmp_path: Path) -> None:
     err = run_error(tmp_path, "           DISPLAY FUNCTION MOD(7, 0).\n")
     assert err.code == 181 and err.line == 10
+
+
+def test_using_item_not_in_linkage_is_positioned(tmp_path: Path) -> None:
+    from fakees.cobol import linkage_of_source
+
+    head = HEAD.replace("       PROCEDURE DIVISION.\n", "       PROCEDURE DIVISION USING A.\n")
+    path = source(tmp_path, "           GOBACK.\n", head)
+    for attempt in (lambda: compile_source(str(path)), lambda: linkage_of_source(path)):
+        with pytest.raises(CobolSyntaxError) as info:
+            attempt()
+        assert (info.value.pos.line, info.value.pos.col) == (9, 33)
+        assert "USING item A is not an 01/77 LINKAGE item" in info.value.message
