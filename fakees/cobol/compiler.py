@@ -116,6 +116,7 @@ class Compiler:
         self.sections: dict[str, tuple[int, int]] = {}
         self.para_section: list[str | None] = []
         self.current_stmt: A.Stmt | None = None
+        self.inline_depth = 0  # inline PERFORMs around the statement being compiled
         self._index_procedures()
 
     def error(self, pos: Position | None, message: str, hint: str = "") -> CobolSyntaxError:
@@ -221,6 +222,9 @@ class Compiler:
                     exc.line = lines[k]
                     exc.program = exc.program or program
                 raise
+            except RecursionError:
+                raise CobolRuntimeError(114, "PERFORM or CALL nested too deeply", program,
+                                        lines[k]) from None
             except (ArithmeticError, ValueError) as exc:
                 # e.g. FUNCTION MOD(1, 0), SQRT(-1): an invalid argument, not a crash
                 raise CobolRuntimeError(181, f"{type(exc).__name__}: {exc}", program,
@@ -944,7 +948,11 @@ class Compiler:
             def body() -> None:
                 runner(first, last)
         else:
-            inline = self.block(stmt.body or [])
+            self.inline_depth += 1
+            try:
+                inline = self.block(stmt.body or [])
+            finally:
+                self.inline_depth -= 1
 
             def body() -> None:
                 try:
@@ -1317,6 +1325,9 @@ class Compiler:
 
             return exit_section
         if kind.startswith("PERFORM"):
+            if not self.inline_depth:
+                raise self.error(None, "EXIT PERFORM outside an inline PERFORM",
+                                 "use EXIT PARAGRAPH, or put it inside PERFORM ... END-PERFORM")
             cycle = kind == "PERFORM CYCLE"
 
             def exit_perform() -> None:

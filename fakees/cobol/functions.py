@@ -29,6 +29,13 @@ NUM_FUNCTIONS = frozenset({
 })
 
 
+NUMERIC_ARGUMENTS = frozenset({
+    "MOD", "REM", "ABS", "INTEGER", "INTEGER-PART", "MAX", "MIN", "SUM", "MEAN", "SQRT",
+    "FACTORIAL", "CHAR", "SIGN", "RANDOM", "INTEGER-OF-DATE", "DATE-OF-INTEGER",
+    "INTEGER-OF-DAY", "DAY-OF-INTEGER", "ORD-MAX", "ORD-MIN",
+})
+
+
 def result_kind(name: str, pos: Position) -> str:
     if name in ALNUM_FUNCTIONS:
         return "alnum"
@@ -114,6 +121,9 @@ def build(name: str, args: list[Arg], pos: Position,
           sizes: list[int | None]) -> Callable[[], Any]:
     """Compile FUNCTION name(args) into a callable."""
     fns = [fn for _, fn in args]
+    if name in NUMERIC_ARGUMENTS and any(kind != "num" for kind, _ in args):
+        raise CobolSyntaxError(pos, f"FUNCTION {name} needs numeric arguments", name,
+                               "pass numeric items or literals")
 
     def need(count: int) -> None:
         if len(args) < count:

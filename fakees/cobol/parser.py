@@ -359,10 +359,10 @@ class Parser:
             elif self.accept("REDEFINES"):
                 entry.redefines = self.name()
             elif self.accept("OCCURS"):
-                count = int(self.expect_number())
+                count = self.expect_count()
                 if self.accept("TO"):
                     entry.occurs_min = count
-                    count = int(self.expect_number())
+                    count = self.expect_count()
                 entry.occurs = count
                 self.accept("TIMES")
                 if self.accept("DEPENDING"):
@@ -413,11 +413,13 @@ class Parser:
                              "fakees knows DISPLAY, COMP/BINARY, COMP-3, COMP-5, COMP-X, INDEX")
         return USAGES[tok.upper]
 
-    def expect_number(self) -> str:
-        tok = self.next()
-        if tok.kind != NUM:
-            raise self.error(f"expected a number, found '{tok.text}'", tok)
-        return tok.text
+    def expect_count(self) -> int:
+        """An unsigned integer literal (OCCURS counts)."""
+        tok = self.peek()
+        if tok.kind != NUM or not tok.text.isdigit():
+            raise self.error(f"expected an unsigned integer, found '{tok.text}'", tok)
+        self.i += 1
+        return int(tok.text)
 
     def literal_value(self) -> A.Expr:
         all_ = self.accept("ALL")

@@ -157,3 +157,8 @@ def test_using_item_not_in_linkage_is_positioned(tmp_path: Path) -> None:
             attempt()
         assert (info.value.pos.line, info.value.pos.col) == (9, 33)
         assert "USING item A is not an 01/77 LINKAGE item" in info.value.message
+
+
+def test_runaway_recursive_perform_is_114(tmp_path: Path) -> None:
+    err = run_error(tmp_path, "       LOOP-FOREVER.\n           PERFORM LOOP-FOREVER.\n")
+    assert err.code == 114 and err.line == 11
