@@ -70,6 +70,11 @@ class Reporter:
         self.queue.put(lambda: self.client.report_listener(
             self.region, name, status, reason=reason, actual_endpoint=endpoint))
 
+    def calls(self, calls: list[dict[str, Any]]) -> None:
+        """Call outcomes from mfcs32, for MFDS's metrics (route in fakees.mfds.web.metrics)."""
+        self.queue.put(lambda: self.client.request("POST", "/native/v1/metrics/calls",
+                                                   {"calls": calls}))
+
     def then(self, action: Callable[[], Any]) -> None:
         """Run `action` after the reports queued so far."""
         self.queue.put(action)
@@ -231,6 +236,8 @@ class Supervisor:
                 self.started()
         elif kind == "listener":
             self.listener_event(event)
+        elif kind == "calls" and isinstance(event.get("calls"), list):
+            self.reporter.calls(event["calls"])
 
     def listener_event(self, event: dict[str, Any]) -> None:
         listener = self.listeners.get(str(event.get("name")))

@@ -16,6 +16,7 @@ import os
 import signal
 import socket
 import sys
+import time
 from typing import Any
 
 from twisted.internet import defer, task
@@ -39,14 +40,38 @@ from fakees.region.seppool import (
 
 ENV_MAX_QUEUE = "FAKEES_MAX_QUEUE"
 CLOSE_GRACE = 2.0
+METRICS_INTERVAL = 1.0
+METRICS_BATCH = 1000  # MFDS takes at most this many calls per report
+
+
+class CallLog:
+    """Outcomes of the calls since the last report, for MFDS's Prometheus metrics.
+
+    Batched (one report a second through cascd32) so the call path only appends."""
+
+    def __init__(self) -> None:
+        self.pending: list[dict[str, Any]] = []
+        self.dropped = 0
+
+    def record(self, service: str, seconds: float, error: bool) -> None:
+        if len(self.pending) < METRICS_BATCH:
+            self.pending.append({"service": service, "seconds": round(seconds, 6),
+                                 "error": error})
+        else:
+            self.dropped += 1
+
+    def take(self) -> list[dict[str, Any]]:
+        batch, self.pending = self.pending, []
+        return batch
 
 
 class SepDispatcher:
     """The BINP listener's dispatcher (contract in `fakees.binp.dispatch`): each call goes to
     a SEP through the pool as typed dicts; the SEP's output values become typed Arguments."""
 
-    def __init__(self, pool: SepPool) -> None:
+    def __init__(self, pool: SepPool, calls: CallLog | None = None) -> None:
         self.pool = pool
+        self.calls = calls
 
     def call(self, service: str, operation: str, args: list[Argument]) -> defer.Deferred:
         typed = [{"direction": a.direction.name, "type": a.type.name, "value": a.value}
@@ -54,6 +79,14 @@ class SepDispatcher:
         d = self.pool.call(service, operation, typed)
         d.addCallbacks(lambda values: self._outputs(service, operation, args, values),
                        self._failed)
+        if self.calls is not None:
+            began, name, log = time.monotonic(), f"{service}.{operation}", self.calls
+
+            def measured(result: Any) -> Any:
+                log.record(name, time.monotonic() - began, isinstance(result, Failure))
+                return result
+
+            d.addBoth(measured)
         return d
 
     @staticmethod
@@ -76,9 +109,9 @@ class SepDispatcher:
         raise CallError(code, str(failure.value))
 
 
-def listener_factory(pool: SepPool) -> BinpServerFactory:
+def listener_factory(pool: SepPool, calls: CallLog | None = None) -> BinpServerFactory:
     """The one place where a listener's wire protocol is chosen: BINP, calls to the SEPs."""
-    return BinpServerFactory(SepDispatcher(pool))
+    return BinpServerFactory(SepDispatcher(pool, calls))
 
 
 def split_endpoint(endpoint: str) -> tuple[str, str, int]:
@@ -112,6 +145,14 @@ class CommsServer:
         self.pool = pool
         self.ports: dict[str, IListeningPort] = {}
         self.factories: list[BinpServerFactory] = []
+        self.calls = CallLog()
+        self.metrics = task.LoopingCall(self.report_calls)
+        self.metrics.clock = reactor
+
+    def report_calls(self) -> None:
+        batch = self.calls.take()
+        if batch:
+            self.context.tell_parent("calls", calls=batch)
 
     def start(self) -> None:
         try:
@@ -122,12 +163,13 @@ class CommsServer:
             return
         for listener in self.listeners:
             self.bind(listener["name"], listener["endpoint"])
+        self.metrics.start(METRICS_INTERVAL, now=False)
         self.context.tell_parent("ready")
 
     def bind(self, name: str, endpoint: str) -> None:
         try:
             address, interface, port = split_endpoint(endpoint)
-            factory = listener_factory(self.pool)
+            factory = listener_factory(self.pool, self.calls)
             listening = self.reactor.listenTCP(port, factory, interface=interface)
         except (CannotListenError, OSError) as exc:
             error = exc.socketError if isinstance(exc, CannotListenError) else exc
@@ -158,6 +200,9 @@ class CommsServer:
                                      reason="region stopping", endpoint="")
         self.ports.clear()
         yield self.pool.drained()
+        if self.metrics.running:
+            self.metrics.stop()
+        self.report_calls()
         for factory in self.factories:
             factory.shut_down("region is stopping")
         # Stopping the reactor drops unsent data: let the last replies and closes go out.

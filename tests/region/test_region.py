@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
@@ -233,6 +234,21 @@ def test_calls_go_to_seps_queue_when_busy_then_are_refused(region, mfds, es_env)
         call(port, "srv01.NOSUCH")
     assert unknown.value.error.code == ErrorCode.UNKNOWN_SERVICE
     assert sep_pid(port) in region.pids()  # still serving
+
+    # mfcs32 reports every call's outcome (through cascd32) to MFDS's Prometheus metrics.
+    expected = {"echo.sleep": (4, 2), "echo.fail": (1, 1), "srv01.NOSUCH": (1, 1),
+                "echo.pid": (1, 0)}
+    mfds_url = f"http://127.0.0.1:{es_env['CCITCP2_PORT']}/metrics"
+
+    def reported() -> dict[str, tuple[int, int]]:
+        text = urllib.request.urlopen(mfds_url, timeout=5).read().decode()
+        counts: dict[str, list[int]] = {}
+        for kind, service, n in re.findall(
+                r'mfds_service_(calls|errors)_total\{service="([^"]+)"\} (\d+)', text):
+            counts.setdefault(service, [0, 0])[kind == "errors"] = int(n)
+        return {name: (calls, errors) for name, (calls, errors) in counts.items()}
+
+    wait_for(lambda: reported() == expected, what=f"MFDS metrics {expected}")
 
 
 @pytest.mark.parametrize(("argv", "message"), [
