@@ -104,7 +104,11 @@ def export(cobdir: Cobdir, target: Path, name: str | None) -> str:
         raise Refused(f"unknown server {name!r}; defined: {', '.join(directory.servers)}")
     names = [name] if name is not None else list(directory.servers)
     for each in names:
-        (target / f"{each}.xml").write_bytes(export_xml([directory.servers[each]]))
+        path = target / f"{each}.xml"
+        try:
+            path.write_bytes(export_xml([directory.servers[each]]))
+        except OSError as exc:
+            raise Refused(f"cannot write {path}: {exc.strerror}") from None
     return f"mfds: exported {', '.join(names)} to {target}"
 
 

@@ -144,3 +144,15 @@ def test_export_import_round_trip(es_env, reaper, tmp_path):
     assert (offline.returncode, offline.stdout) == (0, "mfds: imported ESSRV03\n"), offline.stderr
     start_mfds(es_env, reaper)
     assert {**c.get_server("ESSRV03"), "name": "ESSRV01"} == original
+
+
+def test_export_to_an_unwritable_place_is_refused(es_env, tmp_path):
+    missing = run(es_env, "mfds", "-x", "5", str(tmp_path / "nowhere"))
+    assert (missing.returncode, missing.stderr) == (
+        1, f"mfds: export directory {tmp_path / 'nowhere'} does not exist\n")
+    (tmp_path / "ESDEMO.xml").mkdir()  # a directory where the file should go
+    blocked = run(es_env, "mfds", "-x", "5", str(tmp_path), "ESDEMO")
+    assert blocked.returncode == 1
+    assert blocked.stderr == f"mfds: cannot write {tmp_path / 'ESDEMO.xml'}: Is a directory\n"
+    wrong_level = run(es_env, "mfds", "-x", "4", str(tmp_path))
+    assert wrong_level.returncode == 1 and "-x expects level 5 (got 4)" in wrong_level.stderr
