@@ -423,6 +423,7 @@ class DataEntry:
     sign_leading: bool = False
     sign_separate: bool = False
     external: bool = False
+    renames: list[str] = field(default_factory=list)  # level 66: first [, last]
 
 
 @dataclass

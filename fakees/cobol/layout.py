@@ -144,6 +144,7 @@ def _build_trees(entries: list[A.DataEntry], layout: Layout, slot: int,
                  section: str) -> list[Item]:
     roots: list[Item] = []
     stack: list[Item] = []
+    renames: list[A.DataEntry] = []
     last: Item | None = None
     for entry in entries:
         if entry.level == 88:
@@ -156,7 +157,8 @@ def _build_trees(entries: list[A.DataEntry], layout: Layout, slot: int,
             layout.add_name(cond)
             continue
         if entry.level == 66:
-            raise syntax_error(entry, "level 66 RENAMES is not supported by fakees")
+            renames.append(entry)
+            continue
         level = 1 if entry.level == 77 else entry.level
         item = _make_item(entry, slot, section)
         item.level = level
@@ -181,7 +183,42 @@ def _build_trees(entries: list[A.DataEntry], layout: Layout, slot: int,
     for root in roots:
         _compute_size(root)
         _assign_offsets(root, 0)
+    for entry in renames:
+        layout.add_name(_renaming(entry, layout, slot, section))
     return roots
+
+
+def _renaming(entry: A.DataEntry, layout: Layout, slot: int, section: str) -> Item:
+    """Level 66: an alphanumeric view from the first renamed item to the end of the last
+    (a single elementary item keeps its own description)."""
+    found = []
+    for name in entry.renames:
+        item = next((i for i in layout.names.get(name, []) if i.record == slot
+                     and i.level not in (66, 88)), None)
+        if item is None or item.occurs or any(p.occurs for p in _ancestors(item)):
+            raise syntax_error(entry, f"RENAMES {name}: not an item of this record "
+                                      "(or inside an OCCURS)")
+        found.append(item)
+    first, last = found[0], found[-1]
+    end = last.offset + last.size
+    if end <= first.offset:
+        raise syntax_error(entry, "RENAMES ... THRU must name items in storage order")
+    if len(found) == 1:
+        alias = Item(entry.name, 66, slot, first.offset, first.size, first.picture,
+                     first.usage, first.category, section=section, line=entry.pos.line)
+        alias.children = first.children
+        return alias
+    return Item(entry.name, 66, slot, first.offset, end - first.offset, category=ALPHANUMERIC,
+                section=section, line=entry.pos.line)
+
+
+def _ancestors(item: Item) -> list[Item]:
+    out = []
+    node = item.parent
+    while node is not None:
+        out.append(node)
+        node = node.parent
+    return out
 
 
 def _make_item(entry: A.DataEntry, slot: int, section: str) -> Item:

@@ -327,6 +327,13 @@ class Parser:
                 "GLOBAL", "PACKED-DECIMAL", "COMPUTATIONAL", "COMPUTATIONAL-3", "INDEX"):
             name = self.next().upper
         entry = A.DataEntry(level, name, tok.pos)
+        if level == 66:
+            self.expect("RENAMES")
+            entry.renames.append(self.name("the first renamed item"))
+            if self.accept("THRU", "THROUGH"):
+                entry.renames.append(self.name("the last renamed item"))
+            self.expect_period()
+            return entry
         if level == 88:
             self.accept("VALUE", "VALUES")
             self.accept("IS", "ARE")

@@ -1,0 +1,19 @@
+       IDENTIFICATION DIVISION.
+       PROGRAM-ID. C55RENAMES.
+      * Level 66 RENAMES: a range of fields, and a single field.
+       DATA DIVISION.
+       WORKING-STORAGE SECTION.
+       01 CUSTOMER.
+          05 CUST-ID    PIC 9(4) VALUE 42.
+          05 CUST-FIRST PIC X(6) VALUE "ADA".
+          05 CUST-LAST  PIC X(8) VALUE "LOVELACE".
+          05 CUST-BAL   PIC S9(5)V99 VALUE -12.5.
+       66 CUST-NAME RENAMES CUST-FIRST THRU CUST-LAST.
+       66 CUST-KEY RENAMES CUST-ID.
+       PROCEDURE DIVISION.
+           DISPLAY "[" CUST-NAME "] " LENGTH OF CUST-NAME
+           DISPLAY CUST-KEY
+           ADD 1 TO CUST-KEY
+           MOVE "GRACE HOPPER" TO CUST-NAME
+           DISPLAY "[" CUSTOMER "]"
+           STOP RUN.
