@@ -28,6 +28,7 @@ from fakees.isam.disk import Disk, DiskFile, OsDisk
 from fakees.isam.journal import Journal
 from fakees.isam.layout import (
     DAT_HEADER,
+    MARK_AT,
     MAX_KEY_LENGTH,
     MAX_KEYS,
     PAGE,
@@ -112,7 +113,7 @@ class IndexedFile:
         self.record_locking = lock_mode in ("MANUAL", "AUTOMATIC") and mode == "I-O"
         self.dat: DiskFile | None = None
         self.idx: DiskFile | None = None
-        self.journal = Journal(disk, path + ".jnl")
+        self.journal = Journal(disk, path + ".jnl", MARK_AT)
         self.meta: Meta | None = None
         self.trees: list[BTree] = []
         self.is_open = False
@@ -170,6 +171,7 @@ class IndexedFile:
                 return st.FILE_NOT_FOUND
             self.dat = io.open(self.path, create=True, writable=True)
             io.sync_dir(self.path)
+        self.journal.mark_file = self.dat
         if not self.dat.lock(OPEN_LOCK, self.exclusive, wait=False):
             return st.FILE_LOCKED
         with self._op_lock(write=True):

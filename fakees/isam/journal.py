@@ -9,11 +9,12 @@ the last checkpoint, so it can always rebuild them.
 
 Layout (docs/ISAM.md draws it): sector 0 holds the epoch (a random number
 per checkpoint) and the boot id of the machine that wrote it, synced at each
-checkpoint and otherwise left alone; sector 1 says how many records of this
-epoch have been applied to the files and where the next one goes (updated
-after each commit, not synced); records follow from byte 1024, each carrying
-the epoch and its index, so a stale record of an older epoch, or a torn one,
-ends the chain.
+checkpoint and otherwise left alone; records follow from byte 512, each
+carrying the epoch and its index, so a stale record of an older epoch, or a
+torn one, ends the chain.  The "mark" says how many records of this epoch
+have been applied to the files and where the next one goes; it is updated
+after each commit, not synced, and lives in the data file's header so that
+the journal's fdatasync has only the new record's page to write.
 
 Recovery (every OPEN, and every operation of a shared opener):
 
@@ -26,7 +27,7 @@ Recovery (every OPEN, and every operation of a shared opener):
 
 Checkpoint (when the journal is full, after a full replay, and on the first
 commit): fdatasync the data and index files, then write a new epoch to
-sector 0, reset sector 1, and fdatasync the journal.  Records of the old
+sector 0 and fdatasync the journal.  Records of the old
 epoch are dead from then on; records are only written after the checkpoint
 is durable.
 
@@ -44,7 +45,7 @@ from collections.abc import Callable, Mapping
 from fakees.isam.disk import Disk, DiskFile
 
 SECTOR = 512
-FIRST_RECORD = 2 * SECTOR
+FIRST_RECORD = SECTOR
 _EPOCH = struct.Struct(">8sI16s")  # magic, epoch, boot id; then crc32
 _EPOCH_MAGIC = b"FKISJNL2"
 _MARK = struct.Struct(">8sIIQ")  # magic, epoch, records applied, offset of the next; then crc32
@@ -52,6 +53,7 @@ _MARK_MAGIC = b"FKISMARK"
 _RECORD = struct.Struct(">4sIIII")  # magic, epoch, index, entry count, body length; then crc32
 _RECORD_MAGIC = b"FKJR"
 _CRC = struct.Struct(">I")
+MARK_SIZE = _MARK.size + _CRC.size
 _ENTRY = struct.Struct(">BQI")  # file number (| CUT), offset or new size, data length
 CUT = 0x80
 
@@ -102,9 +104,11 @@ class Journal:
 
     limit = 1 << 20  # bytes of records between checkpoints; the file is preallocated to it
 
-    def __init__(self, disk: Disk, path: str) -> None:
+    def __init__(self, disk: Disk, path: str, mark_at: int) -> None:
         self.disk = disk
         self.path = path
+        self.mark_at = mark_at  # where in the data file the mark lives
+        self.mark_file: DiskFile | None = None  # the data file, set once it is open
         self.file: DiskFile | None = None
         self.epoch: int | None = None  # None: no valid epoch sector (new or foreign journal)
         self.applied = 0
@@ -132,12 +136,12 @@ class Journal:
         self.epoch = None
         if jf is None:
             return False
-        head = jf.read(0, FIRST_RECORD)
-        sealed = _unseal(head, _EPOCH)
+        sealed = _unseal(jf.read(0, _EPOCH.size + _CRC.size), _EPOCH)
         if sealed is None or sealed[0] != _EPOCH_MAGIC:
             return False  # never checkpointed, or torn while checkpointing: files are durable
         _, self.epoch, boot = sealed
-        mark = _unseal(head[SECTOR:], _MARK)
+        assert self.mark_file is not None
+        mark = _unseal(self.mark_file.read(self.mark_at, MARK_SIZE), _MARK)
         same_boot = boot == self.disk.boot_id()
         if same_boot and mark is not None and mark[0] == _MARK_MAGIC and mark[1] == self.epoch:
             self.applied, self.end = mark[2], mark[3]
@@ -158,7 +162,7 @@ class Journal:
                 self.checkpoint(targets)
             return replayed > 0
         if replayed:
-            self._write_mark(jf)
+            self._write_mark()
         return replayed > 0
 
     def _read_record(self, jf: DiskFile, offset: int, index: int) -> bytes | None:
@@ -175,9 +179,10 @@ class Journal:
             return None
         return body
 
-    def _write_mark(self, jf: DiskFile) -> None:
-        assert self.epoch is not None
-        jf.write(SECTOR, _sealed(_MARK.pack(_MARK_MAGIC, self.epoch, self.applied, self.end)))
+    def _write_mark(self) -> None:
+        assert self.epoch is not None and self.mark_file is not None
+        mark = _MARK.pack(_MARK_MAGIC, self.epoch, self.applied, self.end)
+        self.mark_file.write(self.mark_at, _sealed(mark))
 
     def checkpoint(self, files: list[DiskFile]) -> None:
         """Make the files durable, then start a new, empty epoch."""
@@ -192,8 +197,7 @@ class Journal:
             epoch = int.from_bytes(os.urandom(4))
         self.epoch, self.applied, self.end = epoch, 0, FIRST_RECORD
         jf.write(0, _sealed(_EPOCH.pack(_EPOCH_MAGIC, epoch, self.disk.boot_id())))
-        self._write_mark(jf)
-        jf.sync()
+        jf.sync()  # no mark yet: a missing one means "replay the chain", which is empty
 
     def commit(self, files: list[DiskFile], writes: Writes, cuts: Mapping[int, int]) -> None:
         """Make ``writes`` and ``cuts`` atomic and durable; call ``recover`` first."""
@@ -208,7 +212,7 @@ class Journal:
         apply(files, writes, cuts)
         self.applied += 1
         self.end += len(record)
-        self._write_mark(jf)
+        self._write_mark()
 
     def close(self) -> None:
         if self.file is not None:

@@ -26,6 +26,7 @@ _DAT_MAGIC = ((0, b"\x30\x00\x00\x7c"), (36, b"\x00\x3e"))
 _IDX_MAGIC = ((39, b"\x02"), (136, b"\x02\x02\x04\x04"))
 
 _DAT_DESC = struct.Struct(">8sHII")  # at 64: signature, version, record size, min size
+MARK_AT = 96  # the journal's mark (28 bytes, see journal.py) in the data file's header
 _DAT_SIGNATURE = b"FKISDAT1"
 _IDX_DESC = struct.Struct(">8sHIIIH")  # at 256: signature, version, page, record, min, nkeys
 _IDX_SIGNATURE = b"FKISIDX1"
