@@ -342,13 +342,9 @@ def edited_value(item: Item, value: Number) -> bytes:
     return edit(item.picture, Decimal(value), item.blank_when_zero)
 
 
-def is_alnum_category(category: str) -> bool:
-    return category in (ALPHANUMERIC, ALPHABETIC, GROUP, ALNUM_EDITED, NUMERIC_EDITED)
-
-
 __all__ = [
     "ALNUM_EDITED", "ALPHABETIC", "ALPHANUMERIC", "GROUP", "INDEX", "NUMERIC", "NUMERIC_EDITED",
     "Item", "Number", "alnum_edit", "binary_size", "digits_text", "edited_value", "fill_pattern",
-    "fit_alnum", "format_display", "is_alnum_category", "literal_digits", "numeric_codec",
+    "fit_alnum", "format_display", "literal_digits", "numeric_codec",
     "numeric_from_alnum", "overflows", "round_to",
 ]
