@@ -12,11 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fakees.cobol.picture import parse_picture
-from tests.cobol.fakees_runner import run_fakees
+from tests.cobol.fakees_runner import GENERATED_PROGRAMS, assert_same_output, run_fakees
 from tests.cobol.gnucobol import build, have_cobc, run_gnucobol
 
 pytestmark = pytest.mark.skipif(not have_cobc(), reason="GnuCOBOL (cobc) is not installed")
@@ -148,23 +148,12 @@ def program(cases: list[tuple[list[str], list[str]]]) -> str:
         "           STOP RUN.", ""])
 
 
-# no shrinking: every step would be a cobc build; the failing program is reported whole
-@settings(max_examples=4, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=4, **GENERATED_PROGRAMS)
 @given(st.lists(st.one_of(move_case(), arith_case(), compare_case(), alnum_to_numeric_case()),
                 min_size=40, max_size=40))
 def test_move_arithmetic_editing_same_as_gnucobol(
         tmp_path_factory: pytest.TempPathFactory, cases: list) -> None:
-    work = tmp_path_factory.mktemp("hypo")
-    source = work / "HYPO.cbl"
-    source.write_text(program(cases))
-    assert all(len(line) <= 72 for line in source.read_text().splitlines())
-    expected = run_gnucobol(build(source), work)
-    got = run_fakees(source, work)
-    got_lines = got.stdout.decode("latin-1").splitlines()
-    expected_lines = expected.stdout.decode("latin-1").splitlines()
-    differ = [(g, e) for g, e in zip(got_lines, expected_lines, strict=False) if g != e]
-    assert not differ and len(got_lines) == len(expected_lines), (source, differ[:5])
+    assert_same_output(tmp_path_factory.mktemp("hypo"), "HYPO", program(cases))
 
 
 def test_program_shape(tmp_path: Path) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.cobol.fakees_runner import run_fakees
-from tests.cobol.gnucobol import build, have_cobc, run_gnucobol
+from tests.cobol.fakees_runner import GENERATED_PROGRAMS, assert_same_output
+from tests.cobol.gnucobol import have_cobc
 
 pytestmark = pytest.mark.skipif(not have_cobc(), reason="GnuCOBOL (cobc) is not installed")
 
@@ -102,20 +102,9 @@ def program(cases: list[list[str]]) -> str:
         "           STOP RUN.", ""])
 
 
-# no shrinking: every step would be a cobc build; the failing program is reported whole
-@settings(max_examples=3, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=3, **GENERATED_PROGRAMS)
 @given(st.lists(st.one_of(inspect_case(), unstring_case(), string_case()),
                 min_size=40, max_size=40))
 def test_inspect_string_unstring_same_as_gnucobol(
         tmp_path_factory: pytest.TempPathFactory, cases: list[list[str]]) -> None:
-    work = tmp_path_factory.mktemp("hypotext")
-    source = work / "HYPOTEXT.cbl"
-    source.write_text(program(cases))
-    assert all(len(line) <= 72 for line in source.read_text().splitlines())
-    expected = run_gnucobol(build(source), work)
-    got = run_fakees(source, work)
-    got_lines = got.stdout.decode("latin-1").splitlines()
-    expected_lines = expected.stdout.decode("latin-1").splitlines()
-    differ = [(g, e) for g, e in zip(got_lines, expected_lines, strict=False) if g != e]
-    assert not differ and len(got_lines) == len(expected_lines), (source, differ[:5])
+    assert_same_output(tmp_path_factory.mktemp("hypotext"), "HYPOTEXT", program(cases))
