@@ -69,7 +69,7 @@ def build_call(compiler: Compiler, stmt: A.Call) -> Callable[[], None]:
         values = [(mode, get()) for mode, get in args]
         program = None if name in c_functions else run_unit.find_program(name)
         if program is not None:
-            code = program.call([v for _, v in values])
+            code = program.call([_cobol_arg(mode, v) for mode, v in values])
             inst.set_return_code(code)
         else:
             fn = c_functions.get(name) or c_function(name)
@@ -91,6 +91,13 @@ def build_call(compiler: Compiler, stmt: A.Call) -> Callable[[], None]:
             not_exception()
 
     return call
+
+
+def _cobol_arg(mode: str, value: Any) -> Any:
+    """A COBOL callee gets storage: BY VALUE numbers as 8 native (little-endian) bytes."""
+    if mode == "VALUE":
+        return memoryview(bytearray(int(value).to_bytes(8, "little", signed=True)))
+    return value
 
 
 def _view(where: tuple[Any, int, int]) -> memoryview:
