@@ -43,9 +43,10 @@ class RunUnit:
         self.command_line = ""  # ACCEPT ... FROM COMMAND-LINE (cobrun's arguments)
 
     def write_display(self, data: bytes, to_err: bool) -> None:
+        """DISPLAY: a whole line reaches its stream at once (a SEP's log is tailed live)."""
         stream = self.stderr if to_err else self.stdout
         stream.write(data)
-        if to_err:
+        if to_err or data.endswith(b"\n"):
             stream.flush()
 
     def flush(self) -> None:
