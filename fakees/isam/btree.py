@@ -15,7 +15,7 @@ import struct
 from bisect import bisect_left, bisect_right
 from typing import Protocol
 
-from fakees.isam.layout import PAGE, FormatError
+from fakees.isam.layout import PAGE, FormatError, layout_struct
 from fakees.isam.status import CORRUPT_INDEX
 
 LEAF, INTERNAL = 1, 2
@@ -49,7 +49,7 @@ class BTree:
         self.store = store
         self.entry_length = entry_length
         self.root = root
-        self._entry = struct.Struct(f">{entry_length}sQ")
+        self._entry = layout_struct(f">{entry_length}sQ")
         self.leaf_capacity = (PAGE - _HEAD.size) // self._entry.size
         self.internal_capacity = (PAGE - _HEAD.size - _CHILD0.size) // self._entry.size
         self.nodes: dict[int, Node] = {}

@@ -36,6 +36,7 @@ from fakees.isam.layout import (
     Meta,
     check_data_header,
     data_header,
+    layout_struct,
 )
 from fakees.isam.spec import KeySpec
 from fakees.isam.status import Status
@@ -128,7 +129,7 @@ class IndexedFile:
         self._free_pages: dict[int, bytes] = {}
         self._meta_dirty = False
         dups = sum(k.duplicates for k in keys)
-        self._slot_head = struct.Struct(f">I{dups}Q")
+        self._slot_head = layout_struct(f">I{dups}Q")
         self._dup_keys = [i for i, k in enumerate(keys) if k.duplicates]
         self._key_end = max(k.end for k in keys)  # a shorter record cannot carry its keys
         self.slot_size = 0  # set from the file's header by _load

@@ -9,6 +9,7 @@ Focus File with Header (DAT)" and "Micro Focus Index File (IDX)".
 
 from __future__ import annotations
 
+import functools
 import struct
 from dataclasses import dataclass, field
 
@@ -33,6 +34,12 @@ _IDX_SIGNATURE = b"FKISIDX1"
 _KEY_DESC = struct.Struct(">IIB")  # offset, length, duplicates
 _META_AT = 1024
 _META = struct.Struct(">QQQQQQ")  # slots, free slot+1, pages, free page+1, records, dup seq
+
+
+@functools.cache
+def layout_struct(fmt: str) -> struct.Struct:
+    """A compiled struct per format: every OPEN needs the same few again."""
+    return struct.Struct(fmt)
 
 
 class FormatError(Exception):
