@@ -6,6 +6,8 @@ enclosing statement, as in the standard; a period closes every open scope.
 
 from __future__ import annotations
 
+import difflib
+
 from fakees.cobol import ast as A
 from fakees.cobol.errors import CobolSyntaxError, Position
 from fakees.cobol.source import LPAREN, NUM, OP, PERIOD, PIC, RPAREN, STR, WORD, Token
@@ -494,8 +496,17 @@ class Parser:
             if not self.at_kind(PERIOD) and self.peek() is not self.eof:
                 if self.is_label():
                     continue
-                raise self.error(f"unexpected '{self.peek().text}'",
-                                 hint="a statement or a period was expected here")
+                raise self.unexpected()
+
+    def unexpected(self) -> CobolSyntaxError:
+        """Where a statement should start: name the unknown verb, suggest a close one."""
+        tok = self.peek()
+        if tok.kind == WORD and tok.upper not in RESERVED:
+            close = difflib.get_close_matches(tok.upper, sorted(VERBS), n=1)
+            hint = f"did you mean {close[0]}?" if close else "a statement or a period was expected"
+            return self.error(f"unknown statement '{tok.text}'", tok, hint)
+        return self.error(f"unexpected '{tok.text}'", tok,
+                          "a statement or a period was expected here")
 
     def use_statement(self, section: str) -> A.UseProcedure:
         """USE [GLOBAL] AFTER [STANDARD] ERROR|EXCEPTION PROCEDURE [ON] files|mode."""

@@ -53,7 +53,9 @@ def test_undefined_name_has_line_column_text_and_hint(tmp_path: Path) -> None:
 def test_unknown_statement_is_named(tmp_path: Path) -> None:
     err = compile_error(tmp_path, "           FROBNICATE A.\n")
     assert (err.pos.line, err.pos.col) == (10, 12)
-    assert "FROBNICATE" in err.message
+    assert err.message == "unknown statement 'FROBNICATE'"
+    err = compile_error(tmp_path, '           IF I = 4 DISPLY "X".\n')
+    assert (err.pos.line, err.pos.col, err.hint) == (10, 21, "did you mean DISPLAY?")
 
 
 def test_unsupported_statement_is_named(tmp_path: Path) -> None:
