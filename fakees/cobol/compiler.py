@@ -274,27 +274,19 @@ class Compiler:
                 zip(ref.subscripts, dims, strict=False)]
         has_refmod = ref.ref_start is not None
         if not subs and not has_refmod:
-            end = base + size
-            if not linkage:
-                buf = slots[slot]
-
-                def read_static() -> bytes:
-                    return buf[base:end]
-
-                def write_static(data: bytes) -> None:
-                    buf[base:end] = data
-
-                return Access(item, category, size, read_static, write_static,
-                              lambda: (buf, base, size), (buf, base))
-
-            def read_link() -> bytes:
-                return bytes(slots[slot][base:end])
-
-            def write_link(data: bytes) -> None:
-                slots[slot][base:end] = data
-
-            return Access(item, category, size, read_link, write_link,
-                          lambda: (slots[slot], base, size))
+            return self._fixed_access(item, category, slot, base, size, linkage)
+        const_start = _const_int(ref.ref_start) if has_refmod else None
+        if not subs and const_start is not None and (
+                ref.ref_length is None or _const_int(ref.ref_length) is not None):
+            # WK-DATE(1:2): a constant reference modification is a fixed view too
+            length = (_const_int(ref.ref_length) if ref.ref_length is not None
+                      else size - const_start + 1)
+            assert length is not None
+            if const_start < 1 or length < 1 or const_start + length - 1 > size:
+                raise self.error(ref.pos, f"{ref.name}({const_start}:{length}) is outside "
+                                          f"1..{size}", "reference modification must fit")
+            return self._fixed_access(item, ALPHANUMERIC, slot, base + const_start - 1,
+                                      length, linkage)
         name = ref.name
         start_fn = self.int_expr(ref.ref_start) if has_refmod else None
         length_fn = self.int_expr(ref.ref_length) if ref.ref_length is not None else None
@@ -328,6 +320,33 @@ class Compiler:
             size_known = const_length if _const_int(ref.ref_start) is not None else None
             return Access(item, category, size_known, read_dyn, write_dyn, where)
         return Access(item, category, size, read_dyn, write_dyn, where)
+
+    def _fixed_access(self, item: Item, category: str, slot: int, base: int, size: int,
+                      linkage: bool) -> Access:
+        """An identifier whose place never changes: no subscripts, constant reference
+        modification; WORKING-STORAGE buffers are captured, LINKAGE ones looked up."""
+        slots = self.slots
+        end = base + size
+        if not linkage:
+            buf = slots[slot]
+
+            def read_static() -> bytes:
+                return buf[base:end]
+
+            def write_static(data: bytes) -> None:
+                buf[base:end] = data
+
+            return Access(item, category, size, read_static, write_static,
+                          lambda: (buf, base, size), (buf, base))
+
+        def read_link() -> bytes:
+            return bytes(slots[slot][base:end])
+
+        def write_link(data: bytes) -> None:
+            slots[slot][base:end] = data
+
+        return Access(item, category, size, read_link, write_link,
+                      lambda: (slots[slot], base, size))
 
     def num_getter(self, acc: Access) -> Callable[[], Number]:
         if acc.category not in (NUMERIC, INDEX):

@@ -164,3 +164,9 @@ def test_using_item_not_in_linkage_is_positioned(tmp_path: Path) -> None:
 def test_runaway_recursive_perform_is_114(tmp_path: Path) -> None:
     err = run_error(tmp_path, "       LOOP-FOREVER.\n           PERFORM LOOP-FOREVER.\n")
     assert err.code == 114 and err.line == 11
+
+
+def test_constant_reference_modification_is_checked_at_compile_time(tmp_path: Path) -> None:
+    err = compile_error(tmp_path, "           DISPLAY A(3:2).\n")
+    assert (err.pos.line, err.pos.col) == (10, 20)
+    assert err.message == "A(3:2) is outside 1..3"
