@@ -4,11 +4,17 @@ It runs inside short-lived commands (`mdump`, `casstart`, `fakees server`), so
 it imports only the standard library, and not even http.client (which pulls in
 the email package): one HTTP/1.0 exchange per request over a plain socket,
 which mfds32 closes after replying. mdump's start-up time is most of its cost.
+
+When MFDS restricts access, changes need credentials: the tools take them from
+MFDS_ADMIN_USER and MFDS_ADMIN_PASSWORD, the same variables that configure the
+daemon, so one environment serves both.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import socket
 from typing import Any
 from urllib.parse import quote
@@ -49,6 +55,11 @@ class Conflict(MfdsError):
     """The request contradicts the server's state (e.g. deleting a running server)."""
 
 
+def credentials_from_env() -> tuple[str, str] | None:
+    user = os.environ.get("MFDS_ADMIN_USER")
+    return (user, os.environ.get("MFDS_ADMIN_PASSWORD", "")) if user else None
+
+
 def _error_class(status: int, message: str) -> type[MfdsError]:
     if status == 404 and message.startswith("unknown server"):
         return UnknownServer
@@ -67,16 +78,22 @@ def parse_response(raw: bytes) -> tuple[int | None, bytes]:
 
 
 class MfdsClient:
-    def __init__(self, host: str = "localhost", port: int = 86, timeout: float = 10.0) -> None:
+    def __init__(self, host: str = "localhost", port: int = 86, timeout: float = 10.0,
+                 credentials: tuple[str, str] | None = None) -> None:
         self.host = host
         self.port = port
         self.timeout = timeout
+        self.credentials = credentials or credentials_from_env()
         self.regions = f"/native/v1/regions/{quote(host, safe='')}/{port}"
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
         """One HTTP exchange; MfdsDown when nothing answers, MfdsError when refused."""
         payload = b"" if body is None else json.dumps(body).encode()
-        head = (f"{method} {path} HTTP/1.0\r\nHost: {self.host}:{self.port}\r\n"
+        auth = ""
+        if self.credentials is not None:
+            token = base64.b64encode(":".join(self.credentials).encode()).decode()
+            auth = f"Authorization: Basic {token}\r\n"
+        head = (f"{method} {path} HTTP/1.0\r\nHost: {self.host}:{self.port}\r\n{auth}"
                 f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n")
         try:
             with socket.create_connection((self.host, self.port), timeout=self.timeout) as sock:
@@ -95,6 +112,8 @@ class MfdsClient:
             raise MfdsDown(f"{self.host}:{self.port} answered, but not as MFDS") from None
         if status >= 400:
             message = data.get("error", raw.decode()) if isinstance(data, dict) else str(data)
+            if status == 401 and self.credentials is None:
+                message += " (MFDS restricts access: set MFDS_ADMIN_USER and MFDS_ADMIN_PASSWORD)"
             raise _error_class(status, message)(status, message)
         return data
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 from tests.conftest import free_port
 from tests.mfds.harness import client, run
@@ -223,3 +226,23 @@ def test_call_metrics_feed(web: Http) -> None:
     assert 'mfds_service_errors_total{service="srv01.CBLAPP01"} 1' in text
     assert 'mfds_service_call_seconds_bucket{service="srv01.CBLAPP01",le="0.005"} 1' in text
     assert 'service="ok"' not in text
+
+
+def test_tools_authenticate_from_the_environment_when_access_is_restricted(
+        restricted: Http, restricted_env) -> None:
+    fakees = [str(Path(sys.executable).with_name("fakees")), "server"]
+    port = ["--host", "127.0.0.1", "--port", restricted_env["CCITCP2_PORT"]]
+
+    def server(*argv: str, **extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*fakees, *port, *argv], env={**restricted_env, **extra},
+                              capture_output=True, text=True, timeout=60)
+
+    refused = server("add", "ESSRV01")
+    assert refused.returncode != 0
+    assert "set MFDS_ADMIN_USER and MFDS_ADMIN_PASSWORD" in refused.stderr
+    wrong = server("add", "ESSRV01", MFDS_ADMIN_USER="SYSAD", MFDS_ADMIN_PASSWORD="nope")
+    assert wrong.returncode != 0 and "invalid user name or password" in wrong.stderr
+    assert [s["name"] for s in client(restricted_env).list_servers()] == ["ESDEMO"]
+    ok = server("add", "ESSRV01", MFDS_ADMIN_USER="SYSAD", MFDS_ADMIN_PASSWORD="SYSAD")
+    assert ok.returncode == 0, ok.stderr
+    assert [s["name"] for s in client(restricted_env).list_servers()] == ["ESDEMO", "ESSRV01"]
