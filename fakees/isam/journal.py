@@ -26,7 +26,8 @@ Recovery (every OPEN, and every operation of a shared opener):
   is replayed in order, and then a checkpoint makes the result durable.
 
 Checkpoint (when the journal is full, after a full replay, and on the first
-commit): fdatasync the data and index files, then write a new epoch to
+commit; an OPEN from another boot with nothing to replay only signs a new
+epoch): fdatasync the data and index files, then write a new epoch to
 sector 0 and fdatasync the journal.  Records of the old
 epoch are dead from then on; records are only written after the checkpoint
 is durable.
@@ -110,6 +111,7 @@ class Journal:
         self.mark_at = mark_at  # where in the data file the mark lives
         self.mark_file: DiskFile | None = None  # the data file, set once it is open
         self.file: DiskFile | None = None
+        self.writable = True
         self.epoch: int | None = None  # None: no valid epoch sector (new or foreign journal)
         self.applied = 0
         self.end = FIRST_RECORD
@@ -120,6 +122,7 @@ class Journal:
                 self.file = self.disk.open(self.path, create=False, writable=True)
             except PermissionError:  # a reader may look; replaying will then give 37
                 self.file = self.disk.open(self.path, create=False, writable=False)
+                self.writable = False
             except FileNotFoundError:
                 if not create:
                     return None
@@ -158,8 +161,13 @@ class Journal:
             self.applied += 1
             self.end += _RECORD.size + _CRC.size + len(record)
         if not same_boot:
+            # Sign the epoch with this machine's boot id before anything else is written,
+            # so that no other machine (a cluster node that had the disk before) trusts
+            # the mark of commits whose file writes only this machine's cache holds.
             if replayed:
                 self.checkpoint(targets)
+            elif self.writable:
+                self._new_epoch()
             return replayed > 0
         if replayed:
             self._write_mark()
@@ -188,13 +196,17 @@ class Journal:
         """Make the files durable, then start a new, empty epoch."""
         for f in files:
             f.sync()
+        self._new_epoch()
+
+    def _new_epoch(self) -> None:
         jf = self._open(create=True)
         assert jf is not None
         if jf.size() < self.limit:
             jf.write(0, bytes(self.limit))  # allocate once: appends then change no metadata
-        epoch = self.epoch
-        while epoch == self.epoch:
-            epoch = int.from_bytes(os.urandom(4))
+        # The next number, so no record of an older epoch can match it; a random one
+        # when the epoch sector is unreadable (torn during the last checkpoint).
+        old = self.epoch
+        epoch = int.from_bytes(os.urandom(4)) if old is None else (old + 1) & 0xFFFFFFFF
         self.epoch, self.applied, self.end = epoch, 0, FIRST_RECORD
         jf.write(0, _sealed(_EPOCH.pack(_EPOCH_MAGIC, epoch, self.disk.boot_id())))
         jf.sync()  # no mark yet: a missing one means "replay the chain", which is empty

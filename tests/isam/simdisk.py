@@ -103,6 +103,13 @@ class SimDisk:
     def boot_id(self) -> bytes:
         return self.boot.to_bytes(16, "big")
 
+    def unmount(self) -> None:
+        """A clean unmount (a cluster handing the disk over): everything written lands."""
+        for state in self.files.values():
+            state.durable = bytearray(state.current)
+            state.pending.clear()
+            state.linked = True
+
     def power_off(self, rng: random.Random) -> None:
         """What the disk holds after the power comes back (and the machine rebooted)."""
         self.boot += 1

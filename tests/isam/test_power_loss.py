@@ -89,3 +89,30 @@ def test_power_loss_during_first_creation_leaves_no_file_or_an_empty_one() -> No
             assert status.code == "35"
         else:
             assert status.code == "00" and contents(f) == {}
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_failback_to_a_node_that_never_rebooted(seed: int) -> None:
+    """Node 1 hands the disk to node 2, which commits and loses power; node 1, never
+    rebooted, takes the disk back and must not trust node 2's mark."""
+    disk = SimDisk()
+    disk.boot = 1
+    f, status = IndexedFile.open("APPFILE01", "OUTPUT", record_size=RECORD, keys=KEYS,
+                                 disk=disk)
+    assert f is not None, status
+    assert f.write(counter_record(0)).code == "00"
+    f.close()
+    disk.unmount()
+    disk.boot = 3  # node 1 reboots: its next OPEN replays and checkpoints, the chain is empty
+    open_io(disk).close()
+    disk.unmount()
+    disk.boot = 2  # node 2 takes the disk over: nothing to replay
+    model: Model = {COUNTER: counter_record(0)}
+    f = open_io(disk)
+    for i in range(6):
+        apply_file(f, i)
+        apply_model(model, i)
+    f.close()
+    disk.power_off(random.Random(seed))  # node 2 loses power: unsynced writes may be lost
+    disk.boot = 3  # node 1 takes the disk back: the same boot as when it last had it
+    assert contents(open_io(disk)) == model
