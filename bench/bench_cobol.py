@@ -7,7 +7,7 @@
 2. An arithmetic loop (PERFORM VARYING with COMPUTE, ADD, DIVIDE ... REMAINDER)
    run by ``cobrun``'s engine in-process vs the ``cobc -x`` executable.
 
-Run: .venv/bin/python bench/bench_cobol.py [--calls N] [--loops N]
+Run: .venv/bin/python bench/bench_cobol.py [--calls N] [--loops N] [--rounds N]
 Uses the seed's cblapp01.cbl when /work/shared/seed exists, else cobol/cblcount.cbl.
 """
 
@@ -17,6 +17,7 @@ import argparse
 import io
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -87,34 +88,35 @@ def run_quiet(source: Path, cwd: Path) -> None:
     run_main(ProgramInstance(compile_source(str(source)), unit))
 
 
-def bench_service(work: Path, calls: int) -> tuple[float, float]:
+def bench_service(work: Path, calls: int, rounds: int) -> tuple[float, float]:
+    """Median calls/s of each system over ``rounds`` alternating runs (fsync times swing)."""
     name, service, init, env_name = counter_program(work)
-    rates = {}
-    for system in ("gnucobol", "fakees"):
-        run_dir = work / system
-        run_dir.mkdir()
-        os.environ[env_name] = str(run_dir / env_name)
-        if system == "gnucobol":
-            cobc(["-x", "-o", str(run_dir / "init"), str(init)], run_dir)
-            cobc(["-m", "-o", str(run_dir / f"{name}.so"), str(service)], run_dir)
-            (run_dir / "drv.cbl").write_text(DRIVER.format(calls=calls, program=name))
-            cobc(["-x", "-o", str(run_dir / "drv"), "drv.cbl"], run_dir)
-            subprocess.run([str(run_dir / "init")], cwd=run_dir, check=True, capture_output=True)
-            env = dict(os.environ, COB_LIBRARY_PATH=str(run_dir))
-            start = time.perf_counter()
-            subprocess.run([str(run_dir / "drv")], cwd=run_dir, env=env, check=True,
-                           capture_output=True)
-            rates[system] = calls / (time.perf_counter() - start)
-        else:
-            run_quiet(init, run_dir)
-            prog = load_program(service, cwd=str(run_dir))
-            args = [bytearray(20), bytearray(10), bytearray(20), bytearray(10)]
-            start = time.perf_counter()
-            for _ in range(calls):
-                prog.call(args)
-            rates[system] = calls / (time.perf_counter() - start)
-            assert int(args[3]) == calls - 1, args[3]
-    return rates["fakees"], rates["gnucobol"]
+    gnu_dir, fake_dir = work / "gnucobol", work / "fakees"
+    gnu_dir.mkdir()
+    fake_dir.mkdir()
+    cobc(["-x", "-o", str(gnu_dir / "init"), str(init)], gnu_dir)
+    cobc(["-m", "-o", str(gnu_dir / f"{name}.so"), str(service)], gnu_dir)
+    (gnu_dir / "drv.cbl").write_text(DRIVER.format(calls=calls, program=name))
+    cobc(["-x", "-o", str(gnu_dir / "drv"), "drv.cbl"], gnu_dir)
+    rates: dict[str, list[float]] = {"gnucobol": [], "fakees": []}
+    for _ in range(rounds):
+        os.environ[env_name] = str(gnu_dir / env_name)
+        subprocess.run([str(gnu_dir / "init")], cwd=gnu_dir, check=True, capture_output=True)
+        env = dict(os.environ, COB_LIBRARY_PATH=str(gnu_dir))
+        start = time.perf_counter()
+        subprocess.run([str(gnu_dir / "drv")], cwd=gnu_dir, env=env, check=True,
+                       capture_output=True)
+        rates["gnucobol"].append(calls / (time.perf_counter() - start))
+        os.environ[env_name] = str(fake_dir / env_name)
+        run_quiet(init, fake_dir)
+        prog = load_program(service, cwd=str(fake_dir))
+        args = [bytearray(20), bytearray(10), bytearray(20), bytearray(10)]
+        start = time.perf_counter()
+        for _ in range(calls):
+            prog.call(args)
+        rates["fakees"].append(calls / (time.perf_counter() - start))
+        assert int(args[3]) == calls - 1, args[3]
+    return statistics.median(rates["fakees"]), statistics.median(rates["gnucobol"])
 
 
 def bench_arith(work: Path, loops: int) -> tuple[float, float]:
@@ -137,14 +139,16 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=3000)
     parser.add_argument("--loops", type=int, default=200_000)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
     if shutil.which("cobc") is None:
         print("bench_cobol: GnuCOBOL (cobc) is needed as the peer", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="bench-cobol-") as tmp:
         work = Path(tmp)
-        fake, gnu = bench_service(work, args.calls)
-        print(f"counter service in-process, durable: fakees {fake:,.0f} calls/s, "
+        fake, gnu = bench_service(work, args.calls, args.rounds)
+        print(f"counter service in-process, durable (median of {args.rounds}): "
+              f"fakees {fake:,.0f} calls/s, "
               f"GnuCOBOL {gnu:,.0f} calls/s, ratio {fake / gnu:.2f}")
         fake, gnu = bench_arith(work, args.loops)
         print(f"arithmetic loop: fakees {fake:,.0f} iterations/s, "
