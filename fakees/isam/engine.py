@@ -280,13 +280,14 @@ class IndexedFile:
         self._meta_dirty = False
 
     def _reset_after_error(self) -> None:
+        """Drop what a failed operation changed in memory and read the header again."""
         try:
             self._refresh()
-        except (FormatError, OSError):
+        except (FormatError, OSError, struct.error):
             self.broken = True
 
     def _refresh(self) -> None:
-        """Shared mode, at the start of an operation: catch up with other writers."""
+        """Catch up with other writers (shared mode, each operation) or after an error."""
         self._recover()
         self._forget()
         assert self.idx is not None
