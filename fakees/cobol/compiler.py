@@ -42,6 +42,7 @@ from fakees.cobol.data import (
 from fakees.cobol.errors import CobolRuntimeError, CobolSyntaxError, Position
 from fakees.cobol.inspect import build_inspect
 from fakees.cobol.layout import Layout, default_bytes, value_bytes
+from fakees.cobol.picture import de_edit
 
 if TYPE_CHECKING:
     from fakees.cobol.runtime import ProgramInstance
@@ -678,6 +679,11 @@ class Compiler:
             if kind == "num":
                 return self.store_number(dst, self.num_expr(source))
             read = self.alnum_expr(source)
+            if isinstance(source, A.Ref) and source.ref_start is None:
+                src_item = self.lookup(source)
+                if src_item.category == NUMERIC_EDITED and src_item.picture is not None:
+                    pic = src_item.picture  # de-editing: the edited item's value
+                    return self.store_number(dst, lambda: de_edit(pic, read()))
             return self.store_number(dst, lambda: numeric_from_alnum(read()))
         # alphanumeric, alphabetic, group, alphanumeric-edited receivers
         if kind == "num" and cat == GROUP and isinstance(source, A.Ref):

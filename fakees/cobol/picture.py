@@ -226,3 +226,30 @@ def edit(pic: Picture, value: Decimal, blank_when_zero: bool = False) -> bytes:
     if float_char and not float_done:
         place_float()
     return "".join(out).encode("latin-1")
+
+
+def de_edit(pic: Picture, data: bytes) -> Decimal:
+    """MOVE numeric-edited TO numeric: the digits in digit positions, scaled, signed."""
+    tokens = _edit_tokens(pic.expanded)
+    float_char = _float_char(tokens)
+    digits = []
+    first_float = True
+    pos = 0
+    negative = False
+    for tok in tokens:
+        if tok == "V":
+            continue
+        chunk = bytes(data[pos:pos + len(tok)])
+        pos += len(tok)
+        if tok in ("CR", "DB"):
+            negative = negative or chunk == tok.encode()
+            continue
+        is_digit = tok in "9Z*" or (tok == float_char and not first_float)
+        if tok == float_char:
+            first_float = False
+        if chunk == b"-":
+            negative = True
+        if is_digit:
+            digits.append(chunk if chunk.isdigit() else b"0")
+    number = int(b"".join(digits) or b"0")
+    return Decimal(-number if negative else number).scaleb(-pic.scale)
