@@ -133,6 +133,18 @@ def compare_case(draw: st.DrawFn) -> tuple[list[str], list[str]]:
     return [f"PIC {a_pic.text()}", f"PIC {a_pic.text()}", f"PIC {b_pic.text()}"], code
 
 
+@st.composite
+def de_edit_case(draw: st.DrawFn) -> tuple[list[str], list[str]]:
+    """A value through an edited item and back into a numeric item (de-editing)."""
+    edited = draw(st.sampled_from([e for e in EDITED if "B" not in e and not e.endswith("0")]))
+    pic = parse_picture(edited)
+    src = NumPic(pic.digits, pic.scale, True, "DISPLAY")
+    value = literal(draw, src)
+    back = draw(num_pics)
+    return ([f"PIC {back.text()}", f"PIC {edited}"],
+            [f"MOVE {value} TO DST-#", "MOVE DST-# TO SRC-#", 'DISPLAY "#:" SRC-#'])
+
+
 def program(cases: list[tuple[list[str], list[str]]]) -> str:
     data, proc = [], []
     for k, (pics, code) in enumerate(cases):
@@ -149,8 +161,8 @@ def program(cases: list[tuple[list[str], list[str]]]) -> str:
 
 
 @settings(max_examples=4, **GENERATED_PROGRAMS)
-@given(st.lists(st.one_of(move_case(), arith_case(), compare_case(), alnum_to_numeric_case()),
-                min_size=40, max_size=40))
+@given(st.lists(st.one_of(move_case(), arith_case(), compare_case(), alnum_to_numeric_case(),
+                          de_edit_case()), min_size=40, max_size=40))
 def test_move_arithmetic_editing_same_as_gnucobol(
         tmp_path_factory: pytest.TempPathFactory, cases: list) -> None:
     assert_same_output(tmp_path_factory.mktemp("hypo"), "HYPO", program(cases))
