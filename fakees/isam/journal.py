@@ -156,6 +156,9 @@ class Journal:
         while (record := self._read_record(jf, self.end, self.applied + 1)) is not None:
             if not replayed:
                 targets = files()
+                # A writer killed before its fdatasync returned leaves a whole record in
+                # the page cache, not on disk: make it durable before the files show it.
+                jf.sync()
             apply(targets, *decode(record))
             replayed += 1
             self.applied += 1

@@ -33,7 +33,34 @@ def open_io(disk: SimDisk) -> IndexedFile:
     return f
 
 
+def run_until_cut(disk: SimDisk, model: Model, done: int, calls: int) -> int:
+    """Run the workload until the I/O call ``calls`` from now fails; operations done."""
+    disk.cut_at = disk.calls + calls
+    try:
+        while True:
+            f = open_io(disk)
+            apply_file(f, done)
+            f.close()
+            apply_model(model, done)  # finished, so it must survive what follows
+            done += 1
+    except PowerCut:
+        return done
+
+
+def settle(disk: SimDisk, model: Model, done: int) -> tuple[int, bool]:
+    """The state after recovery is the model before or after the operation in flight."""
+    state = contents(open_io(disk))
+    if state == model:
+        return done, False
+    apply_model(model, done)
+    assert state == model, f"neither the state before nor after operation {done}"
+    return done + 1, True
+
+
 def test_power_loss_keeps_old_or_new_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each round: maybe a kill (the process dies, the page cache stays) and a restart,
+    then a power cut a few I/O calls later, so that power can also fail while a
+    restarted process finishes a dead one's commit."""
     monkeypatch.setattr(Journal, "limit", 16384)  # checkpoint every few commits
     checkpoints = []
     real_checkpoint = Journal.checkpoint
@@ -47,26 +74,17 @@ def test_power_loss_keeps_old_or_new_state(monkeypatch: pytest.MonkeyPatch) -> N
     assert f is not None, status
     assert f.write(counter_record(0)).code == "00"
     f.close()
-    done = 0
-    landed = 0
+    done = landed = 0
     for _ in range(600):
-        disk.cut_at = disk.calls + rng.randint(1, 60)
-        try:
-            while True:
-                f = open_io(disk)
-                apply_file(f, done)
-                f.close()
-                apply_model(model, done)  # finished, so it must survive the power cut
-                done += 1
-        except PowerCut:
-            pass
+        if rng.random() < 0.5:
+            done = run_until_cut(disk, model, done, rng.randint(1, 60))
+            disk.cut_at = None  # a kill: nothing is lost, the next OPEN recovers
+            done, hit = settle(disk, model, done)
+            landed += hit
+        done = run_until_cut(disk, model, done, rng.randint(1, 60))
         disk.power_off(rng)
-        state = contents(open_io(disk))
-        if state != model:
-            apply_model(model, done)
-            assert state == model, f"neither the state before nor after operation {done}"
-            done += 1
-            landed += 1
+        done, hit = settle(disk, model, done)
+        landed += hit
     assert done > 600 and landed > 0 and len(checkpoints) > 100
 
 
