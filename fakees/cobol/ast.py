@@ -395,6 +395,38 @@ class Unlock(Stmt):
 
 
 @dataclass
+class SortKey:
+    ascending: bool
+    ref: Ref
+
+
+@dataclass
+class Sort(Stmt):
+    """SORT sd ON ASCENDING/DESCENDING KEY ... USING files | INPUT PROCEDURE,
+    GIVING files | OUTPUT PROCEDURE."""
+
+    file: str
+    keys: list[SortKey] = field(default_factory=list)
+    using: list[str] = field(default_factory=list)
+    input_procedure: tuple[str, str] | None = None  # first, last
+    giving: list[str] = field(default_factory=list)
+    output_procedure: tuple[str, str] | None = None
+
+
+@dataclass
+class Release(Stmt):
+    record: Ref
+    source: Expr | None = None
+
+
+@dataclass
+class Return(Stmt):
+    file: str
+    into: Ref | None = None
+    handlers: FileHandlers = field(default_factory=FileHandlers)
+
+
+@dataclass
 class Search(Stmt):
     table: Ref
     varying: Ref | None = None

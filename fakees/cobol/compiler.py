@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from fakees.cobol import ast as A
-from fakees.cobol import fileio, functions
+from fakees.cobol import fileio, functions, sort
 from fakees.cobol.calls import build_call
 from fakees.cobol.data import (
     ALNUM_EDITED,
@@ -52,6 +52,7 @@ FILE_STATEMENTS: dict[type, Callable[[Any, Any], Fn]] = {
     A.Open: fileio.build_open, A.Close: fileio.build_close, A.Read: fileio.build_read,
     A.Write: fileio.build_record_op, A.Rewrite: fileio.build_record_op,
     A.Delete: fileio.build_delete, A.Start: fileio.build_start, A.Unlock: fileio.build_unlock,
+    A.Sort: sort.build_sort, A.Release: sort.build_release, A.Return: sort.build_return,
 }
 RELOPS: dict[str, Callable[[Any, Any], bool]] = {
     "=": operator.eq, "<>": operator.ne, "<": operator.lt, ">": operator.gt,

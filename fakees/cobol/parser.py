@@ -25,7 +25,7 @@ RESERVED = VERBS | frozenset([
     "AND", "ANY", "ARE", "AT", "BEFORE", "BY", "CHARACTERS", "CONTENT", "CONVERTING", "CORR",
     "CORRESPONDING", "COUNT", "DELIMITED", "DELIMITER", "DEPENDING", "DOWN", "ELSE", "END",
     "END-ACCEPT", "END-ADD", "END-CALL", "END-COMPUTE", "END-DELETE", "END-DISPLAY",
-    "END-DIVIDE", "END-EVALUATE", "END-IF", "END-MULTIPLY", "END-PERFORM", "END-READ",
+    "END-DIVIDE", "END-EVALUATE", "END-IF", "END-MULTIPLY", "END-PERFORM", "END-READ", "END-RETURN",
     "END-REWRITE", "END-SEARCH", "END-START", "END-STRING", "END-SUBTRACT", "END-UNSTRING",
     "END-WRITE", "EQUAL", "ERROR", "EXCEPTION", "FALSE", "FIRST", "FOR", "FROM", "FUNCTION",
     "GIVING", "GREATER", "IN", "INITIAL", "INTO", "INVALID", "IS", "KEY", "LEADING", "LESS",
@@ -51,7 +51,7 @@ SCOPE_END = {
     "ADD": "END-ADD", "SUBTRACT": "END-SUBTRACT", "MULTIPLY": "END-MULTIPLY",
     "DIVIDE": "END-DIVIDE", "COMPUTE": "END-COMPUTE", "STRING": "END-STRING",
     "UNSTRING": "END-UNSTRING", "CALL": "END-CALL", "SEARCH": "END-SEARCH",
-    "DISPLAY": "END-DISPLAY", "ACCEPT": "END-ACCEPT",
+    "DISPLAY": "END-DISPLAY", "ACCEPT": "END-ACCEPT", "RETURN": "END-RETURN",
 }
 INITIALIZE_CATEGORIES = {
     "ALPHANUMERIC": "alphanumeric", "NUMERIC": "numeric", "ALPHABETIC": "alphabetic",
@@ -1409,6 +1409,62 @@ class Parser:
     def st_unlock(self) -> A.Stmt:
         stmt = A.Unlock(self.name("a file name"))
         self.accept("RECORD", "RECORDS")
+        return stmt
+
+    def st_sort(self) -> A.Stmt:
+        stmt = A.Sort(self.name("a sort file"))
+        while self.at("ON", "ASCENDING", "DESCENDING"):
+            self.accept("ON")
+            ascending = self.expect("ASCENDING", "DESCENDING").upper == "ASCENDING"
+            self.accept("KEY")
+            self.accept("IS")
+            while self.is_target_start() and not self.at("ON", "ASCENDING", "DESCENDING",
+                                                         "USING", "INPUT", "GIVING", "OUTPUT",
+                                                         "WITH", "COLLATING"):
+                stmt.keys.append(A.SortKey(ascending, self.ref()))
+        if not stmt.keys:
+            raise self.error("SORT needs ASCENDING or DESCENDING KEY items")
+        if self.accept("WITH"):
+            self.expect("DUPLICATES")
+            self.accept("IN")
+            self.accept("ORDER")
+        if self.accept("USING"):
+            while self.at_kind(WORD) and self.peek().upper not in RESERVED and not self.at(
+                    "GIVING", "OUTPUT"):
+                stmt.using.append(self.next().upper)
+        elif self.accept("INPUT"):
+            stmt.input_procedure = self.procedure_range()
+        else:
+            raise self.error("SORT needs USING files or an INPUT PROCEDURE")
+        if self.accept("GIVING"):
+            while self.at_kind(WORD) and self.peek().upper not in RESERVED:
+                stmt.giving.append(self.next().upper)
+        elif self.accept("OUTPUT"):
+            stmt.output_procedure = self.procedure_range()
+        else:
+            raise self.error("SORT needs GIVING files or an OUTPUT PROCEDURE")
+        return stmt
+
+    def procedure_range(self) -> tuple[str, str]:
+        """[INPUT|OUTPUT] PROCEDURE IS first [THRU last]."""
+        self.expect("PROCEDURE")
+        self.accept("IS")
+        first = self.name("a procedure name")
+        last = self.name("a procedure name") if self.accept("THRU", "THROUGH") else first
+        return first, last
+
+    def st_release(self) -> A.Stmt:
+        stmt = A.Release(self.ref())
+        if self.accept("FROM"):
+            stmt.source = self.operand()
+        return stmt
+
+    def st_return(self) -> A.Stmt:
+        stmt = A.Return(self.name("a sort file"))
+        self.accept("RECORD")
+        if self.accept("INTO"):
+            stmt.into = self.ref()
+        stmt.handlers = self.file_handlers(("END",))
         return stmt
 
     def st_search(self) -> A.Stmt:

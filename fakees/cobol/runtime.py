@@ -112,6 +112,7 @@ class ProgramInstance:
                                  for r in self.layout.records]
         self.linkage_slots = self._using_slots()
         self.files: dict[str, Any] = {}
+        self.sort_works: dict[str, Any] = {}  # SD name -> fakees.cobol.sort.SortWork
         from fakees.cobol.fileio import make_files
 
         self.files = make_files(self)
