@@ -64,9 +64,8 @@ def _key_function(compiler: Compiler, stmt: A.Sort) -> Callable[[bytes], tuple[A
 def build_sort(compiler: Compiler, stmt: A.Sort) -> Callable[[], None]:
     work, slot, size = _work(compiler, stmt.file)
     key_of = _key_function(compiler, stmt)
-    files = compiler.inst.files
-    using = [files[name] for name in stmt.using]
-    giving = [files[name] for name in stmt.giving]
+    using = [_declared(compiler, name) for name in stmt.using]
+    giving = [_declared(compiler, name) for name in stmt.giving]
     runner = compiler.inst.run_range
     in_proc = (compiler.proc_range(stmt.input_procedure[0], None, None)[0],
                compiler.proc_range(stmt.input_procedure[1], None, None)[1]
@@ -93,6 +92,13 @@ def build_sort(compiler: Compiler, stmt: A.Sort) -> Callable[[], None]:
         slots[slot][:] = b" " * size
 
     return sort
+
+
+def _declared(compiler: Compiler, name: str) -> FileHandle:
+    handle = compiler.inst.files.get(name)
+    if handle is None:
+        raise compiler.error(None, f"file {name} is not declared", "add a SELECT for it")
+    return handle
 
 
 def _read_all(handle: FileHandle, program: str) -> list[bytes]:
