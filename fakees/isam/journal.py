@@ -38,6 +38,7 @@ it, gives the same bytes, so recovery itself may be interrupted anywhere.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 import zlib
@@ -197,9 +198,21 @@ class Journal:
 
     def checkpoint(self, files: list[DiskFile]) -> None:
         """Make the files durable, then start a new, empty epoch."""
-        for f in files:
-            f.sync()
+        try:
+            for f in files:
+                f.sync()
+        except OSError:
+            # A failed fdatasync may have dropped the dirty pages it could not write:
+            # the cache no longer holds every applied record, so the mark must go.
+            self._drop_mark()
+            raise
         self._new_epoch()
+
+    def _drop_mark(self) -> None:
+        """Make the next recovery replay the whole chain (best effort)."""
+        assert self.mark_file is not None
+        with contextlib.suppress(OSError):
+            self.mark_file.write(self.mark_at, bytes(MARK_SIZE))
 
     def _new_epoch(self) -> None:
         jf = self._open(create=True)

@@ -5,8 +5,10 @@ sync.  ``power_off`` keeps a random subset of those writes' 512-byte sectors
 (so writes tear and reorder, as on a real disk with a volatile cache), keeps or
 drops an unsynced truncation, and forgets a file created since the last
 directory sync half of the time.  ``cut_at`` makes the N-th I/O call raise
-``PowerCut``.  Locks always succeed (one process).  Without a power cut it is
-also a fast in-memory disk for model-based tests.
+``PowerCut``; a file named in ``failing`` fails its fdatasync with EIO and
+loses its unsynced writes, as Linux may.  Locks always succeed (one
+process).  Without a power cut it is also a fast in-memory disk for
+model-based tests.
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ class SimFile:
 
     def sync(self) -> None:
         self.disk.tick()
+        if self.name in self.disk.failing:  # like Linux: report EIO, drop the dirty pages
+            self.state.current = bytearray(self.state.durable)
+            self.state.pending.clear()
+            raise OSError(5, "Input/output error", self.name)
         self.state.durable = bytearray(self.state.current)
         self.state.pending.clear()
 
@@ -82,6 +88,7 @@ class SimDisk:
         self.calls = 0
         self.cut_at: int | None = None
         self.boot = 1
+        self.failing: set[str] = set()  # files whose next fdatasync fails
 
     def tick(self) -> None:
         self.calls += 1

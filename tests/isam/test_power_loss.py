@@ -16,14 +16,17 @@ from fakees.isam import IndexedFile
 from fakees.isam.journal import Journal
 from tests.isam.simdisk import PowerCut, SimDisk
 from tests.isam.workload import (
+    ALT,
     COUNTER,
     KEYS,
+    PAYLOAD,
     RECORD,
     Model,
     apply_file,
     apply_model,
     contents,
     counter_record,
+    key,
 )
 
 
@@ -133,4 +136,34 @@ def test_failback_to_a_node_that_never_rebooted(seed: int) -> None:
     f.close()
     disk.power_off(random.Random(seed))  # node 2 loses power: unsynced writes may be lost
     disk.boot = 3  # node 1 takes the disk back: the same boot as when it last had it
+    assert contents(open_io(disk)) == model
+
+
+@pytest.mark.parametrize("failing", ["APPFILE01", "APPFILE01.idx"])
+def test_failed_fdatasync_at_a_checkpoint_does_not_lose_commits(
+        monkeypatch: pytest.MonkeyPatch, failing: str) -> None:
+    """A file's sync fails (and its dirty pages are dropped) at a checkpoint: the
+    operation reports 30, and the next OPEN rebuilds everything from the journal."""
+    monkeypatch.setattr(Journal, "limit", 4096)
+    disk = SimDisk()
+    f, status = IndexedFile.open("APPFILE01", "OUTPUT", record_size=RECORD, keys=KEYS,
+                                 disk=disk)
+    assert f is not None, status
+    assert f.write(counter_record(0)).code == "00"
+    f.close()
+    model: Model = {COUNTER: counter_record(0)}
+    f = open_io(disk)
+    for i in range(20):
+        apply_file(f, i)
+        apply_model(model, i)
+    disk.failing.add(failing)
+    for n in range(500, 700):  # new records until a commit needs a checkpoint, which fails
+        record = key(n) + b"NEW".ljust(ALT) + bytes(PAYLOAD)
+        status = f.write(record)
+        if status.code != "00":
+            break
+        model[key(n)] = record
+    assert status.code == "30"  # the commit did not happen, and the handle is spent
+    f.close()
+    disk.failing.clear()
     assert contents(open_io(disk)) == model
