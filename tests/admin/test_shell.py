@@ -129,6 +129,7 @@ def test_shell_completion_history_and_region_control(shell_env, terminals) -> No
         again.send("\x10" * 4 + "\n")  # Ctrl-P (Up) past quit, stop, call: "tail ESSRV01 50"
         # (readline redraws the prompt while recalling, so wait for the output itself)
         assert "tail ESSRV01 50" in again.expect("CASCD0002I Region ESSRV01 started")
+        again.expect(prompt)  # the command is over and readline reads again
         again.send("\x04")  # Ctrl-D leaves
         assert again.process.wait(timeout=10) == 0
     finally:
