@@ -1,18 +1,22 @@
-"""Damaged source never crashes the compiler: it compiles or gives a CobolSyntaxError."""
+"""Damaged source never crashes the compiler (a positioned CobolSyntaxError or a program),
+nor the run-time (a normal end or a CobolRuntimeError)."""
 
 from __future__ import annotations
 
+import io
+import signal
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fakees.cobol import CobolSyntaxError
+from fakees.cobol import CobolRuntimeError, CobolSyntaxError
 from fakees.cobol.gnt import compile_source
+from fakees.cobol.runtime import ProgramInstance, RunUnit, run_main
 
 CORPUS = Path(__file__).parent / "corpus"
-PROGRAMS = sorted(CORPUS.glob("*.cbl"))
+PROGRAMS = sorted(p for p in CORPUS.glob("*.cbl") if "accept" not in p.name)
 NOISE = [".", "(", ")", "X", "9", "PIC", "TO", '"', "OCCURS 0", "END-IF", "-1", "12.5",
          "99999999999999999999", "VALUE", "==", "COPY", "PERFORM", "88", "*>", "SECTION."]
 
@@ -48,3 +52,38 @@ def test_damaged_source_gives_a_syntax_error_or_compiles(
     except CobolSyntaxError as exc:
         assert exc.pos.file in (str(path), *map(str, (CORPUS / "copy").iterdir()))
         assert exc.pos.line > 0 and exc.pos.col > 0, exc.render()
+
+
+class _TimeUp(Exception):
+    """A damaged program that loops: stopped, not a failure."""
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise _TimeUp
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged())
+def test_damaged_programs_run_or_stop_with_a_cobol_error(
+        tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    """Whatever a damaged program does at run time ends in its own terms: normally, STOP
+    RUN, or a CobolRuntimeError with an RTS number; never a Python exception."""
+    work = tmp_path_factory.mktemp("runfuzz")
+    path = work / "damaged.cbl"
+    path.write_text(text)
+    try:
+        prog = compile_source(str(path), copy_dirs=(str(CORPUS / "copy"),))
+    except CobolSyntaxError:
+        return
+    unit = RunUnit(stdout=io.BytesIO(), stderr=io.BytesIO(), stdin=io.BytesIO(b"x\n1\n"),
+                   cwd=str(work))
+    unit.search_dirs.append(str(CORPUS / "sub"))
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, 2.0)
+    try:
+        run_main(ProgramInstance(prog, unit))
+    except (CobolRuntimeError, _TimeUp):
+        pass
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
