@@ -1411,6 +1411,14 @@ class Parser:
         self.accept("RECORD", "RECORDS")
         return stmt
 
+    def st_merge(self) -> A.Stmt:
+        """MERGE: as SORT of the USING files in order (a stable sort keeps file order)."""
+        stmt = self.st_sort()
+        assert isinstance(stmt, A.Sort)
+        if stmt.input_procedure is not None or len(stmt.using) < 2:
+            raise self.error("MERGE needs USING with two or more files")
+        return stmt
+
     def st_sort(self) -> A.Stmt:
         stmt = A.Sort(self.name("a sort file"))
         while self.at("ON", "ASCENDING", "DESCENDING"):
