@@ -236,7 +236,14 @@ class Journal:
         jf = self.file
         assert jf is not None
         jf.write(self.end, record)
-        jf.sync()  # the commit point
+        try:
+            jf.sync()  # the commit point
+        except OSError:
+            # The record may stay readable in the cache without being on disk: unmake
+            # it, or the next recovery would build on a commit that reported failure.
+            with contextlib.suppress(OSError):
+                jf.write(self.end, bytes(_RECORD.size))
+            raise
         apply(files, writes, cuts)
         self.applied += 1
         self.end += len(record)

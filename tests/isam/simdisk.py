@@ -5,9 +5,9 @@ sync.  ``power_off`` keeps a random subset of those writes' 512-byte sectors
 (so writes tear and reorder, as on a real disk with a volatile cache), keeps or
 drops an unsynced truncation, and forgets a file created since the last
 directory sync half of the time.  ``cut_at`` makes the N-th I/O call raise
-``PowerCut``; a file named in ``failing`` fails its fdatasync with EIO and
-loses its unsynced writes, as Linux may.  Locks always succeed (one
-process).  Without a power cut it is also a fast in-memory disk for
+``PowerCut``; a file named in ``failing`` fails its fdatasyncs with EIO and
+its unsynced writes never reach the disk, as on Linux.  Locks always succeed
+(one process).  Without a power cut it is also a fast in-memory disk for
 model-based tests.
 """
 
@@ -51,8 +51,10 @@ class SimFile:
 
     def sync(self) -> None:
         self.disk.tick()
-        if self.name in self.disk.failing:  # like Linux: report EIO, drop the dirty pages
-            self.state.current = bytearray(self.state.durable)
+        how = self.disk.failing.get(self.name)
+        if how is not None:  # EIO; the writes are never retried, as on Linux
+            if how == "evict":  # ... and the cache has since let the pages go
+                self.state.current = bytearray(self.state.durable)
             self.state.pending.clear()
             raise OSError(5, "Input/output error", self.name)
         self.state.durable = bytearray(self.state.current)
@@ -88,7 +90,9 @@ class SimDisk:
         self.calls = 0
         self.cut_at: int | None = None
         self.boot = 1
-        self.failing: set[str] = set()  # files whose next fdatasync fails
+        # file -> "keep" | "evict": its fdatasyncs fail with EIO; the unsynced writes
+        # are lost to the disk but stay readable ("keep") or vanish ("evict")
+        self.failing: dict[str, str] = {}
 
     def tick(self) -> None:
         self.calls += 1

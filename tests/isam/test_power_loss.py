@@ -156,7 +156,7 @@ def test_failed_fdatasync_at_a_checkpoint_does_not_lose_commits(
     for i in range(20):
         apply_file(f, i)
         apply_model(model, i)
-    disk.failing.add(failing)
+    disk.failing[failing] = "evict"
     for n in range(500, 700):  # new records until a commit needs a checkpoint, which fails
         record = key(n) + b"NEW".ljust(ALT) + bytes(PAYLOAD)
         status = f.write(record)
@@ -167,3 +167,29 @@ def test_failed_fdatasync_at_a_checkpoint_does_not_lose_commits(
     f.close()
     disk.failing.clear()
     assert contents(open_io(disk)) == model
+
+
+def test_failed_fdatasync_of_the_journal_is_a_commit_that_did_not_happen() -> None:
+    """The journal's sync fails at a commit (the record stays readable in the cache
+    but never reaches the disk): 30, and neither this process nor, after a power
+    cut, the next boot may build on that record."""
+    for seed in range(30):
+        disk = SimDisk()
+        f, status = IndexedFile.open("APPFILE01", "OUTPUT", record_size=RECORD, keys=KEYS,
+                                     disk=disk)
+        assert f is not None, status
+        assert f.write(counter_record(0)).code == "00"
+        f.close()
+        model: Model = {COUNTER: counter_record(0)}
+        f = open_io(disk)
+        for i in range(10):
+            apply_file(f, i)
+            apply_model(model, i)
+        disk.failing["APPFILE01.jnl"] = "keep"
+        record = key(999) + b"NEW".ljust(ALT) + bytes(PAYLOAD)
+        assert f.write(record).code == "30"
+        f.close()
+        disk.failing.clear()
+        assert contents(open_io(disk)) == model  # the same boot: not replayed
+        disk.power_off(random.Random(seed))
+        assert contents(open_io(disk)) == model  # the next boot: not there either
