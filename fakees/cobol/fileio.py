@@ -76,6 +76,9 @@ class FileHandle:
         self.record_size = layout.records[self.slot].size
         self.min_size = min(i.size for i in layout.file_items[select.name])
         self.organization = select.organization
+        if self.organization == "RELATIVE":
+            raise CobolSyntaxError(select.pos, "ORGANIZATION RELATIVE is not supported by "
+                                   "fakees", select.name, "use INDEXED with a numeric key")
         self.access = select.access
         self.mode = ""
         self.handle: Any = None
@@ -142,8 +145,6 @@ class FileHandle:
             return status
         if self.organization == "LINE SEQUENTIAL" and mode == "I-O":
             return S.MODE_NOT_PERMITTED
-        if self.organization == "RELATIVE":
-            return S.ATTRIBUTE_CONFLICT
         flags = {"INPUT": "rb", "OUTPUT": "wb", "I-O": "r+b", "EXTEND": "ab"}[mode]
         try:
             if mode == "EXTEND" and not os.path.exists(path) and not self.select.optional:
