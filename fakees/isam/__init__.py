@@ -38,20 +38,21 @@ WITH LOCK (MANUAL) and ``lock=False`` for WITH NO LOCK.
 Semantics follow Micro Focus: OPEN OUTPUT creates or empties the file; OPEN
 INPUT / I-O / EXTEND of a missing file gives 35 (05 and an empty file with
 ``optional=True`` for I-O/EXTEND, 05 with nothing to read for INPUT); a
-record size or key layout that disagrees with the file gives 39; 41 / 42
-for double OPEN / CLOSE; 47 / 48 / 49 for an operation the open mode does
-not permit; READ NEXT after end of file gives 46; 02 reports a duplicate
+record size or key layout that disagrees with the file gives 39; CLOSE of
+a closed handle 42 (41, OPEN of an open file, is the caller's to report:
+every OPEN makes a new handle); 47 / 48 / 49 for an operation the open mode
+does not permit; READ NEXT after end of file gives 46; 02 reports a duplicate
 alternate key (on WRITE/REWRITE that created one, on READ when the next
 record has the same key).  In ACCESS SEQUENTIAL, WRITE must ascend in the
 primary key (21) and REWRITE/DELETE apply to the record last read (43 if
 none, 21 if its key was changed).
 
 Sharing and locks (fcntl OFD locks, so they hold across processes and
-between two opens in one process): OUTPUT and EXTEND opens, and an I-O open
-without a lock mode or with LOCK MODE EXCLUSIVE, lock the whole file; any
-other opener then gets 9/065, and they get 9/065 while someone else has it
-open.  INPUT without a lock mode shares with readers and with MANUAL or
-AUTOMATIC writers.  With LOCK MODE AUTOMATIC a READ in I-O mode locks the
+between two opens in one process): OUTPUT, I-O or EXTEND without a lock
+mode, and any open with LOCK MODE EXCLUSIVE, lock the whole file; any other
+opener then gets 9/065, and they get 9/065 while someone else has it open.
+INPUT without a lock mode shares with readers and with MANUAL or AUTOMATIC
+writers.  With LOCK MODE AUTOMATIC a READ in I-O mode locks the
 record (releasing the previous one); MANUAL locks on ``lock=True``.  A record
 locked by another opener gives 9/068.
 
