@@ -48,7 +48,7 @@ primary key (21) and REWRITE/DELETE apply to the record last read (43 if
 none, 21 if its key was changed).
 
 Sharing and locks (fcntl OFD locks, so they hold across processes and
-between two opens in one process): OUTPUT, I-O or EXTEND without a lock
+between two opens in one process): OUTPUT (always), I-O or EXTEND without a lock
 mode, and any open with LOCK MODE EXCLUSIVE, lock the whole file; any other
 opener then gets 9/065, and they get 9/065 while someone else has it open.
 INPUT without a lock mode shares with readers and with MANUAL or AUTOMATIC
