@@ -146,9 +146,13 @@ class FileHandle:
         if self.organization == "LINE SEQUENTIAL" and mode == "I-O":
             return S.MODE_NOT_PERMITTED
         flags = {"INPUT": "rb", "OUTPUT": "wb", "I-O": "r+b", "EXTEND": "ab"}[mode]
+        created = S.SUCCESS
         try:
-            if mode == "EXTEND" and not os.path.exists(path) and not self.select.optional:
-                return S.FILE_NOT_FOUND
+            if mode in ("EXTEND", "I-O") and not os.path.exists(path):
+                if not self.select.optional:
+                    return S.FILE_NOT_FOUND
+                open(path, "wb").close()  # an OPTIONAL file is created, status 05
+                created = S.OPTIONAL_ABSENT
             self.handle = open(path, flags)  # noqa: SIM115 - lives until CLOSE
         except FileNotFoundError:
             if self.select.optional and mode == "INPUT":
@@ -162,7 +166,7 @@ class FileHandle:
         except IsADirectoryError:
             return S.ATTRIBUTE_CONFLICT
         self.mode = mode
-        return S.SUCCESS
+        return created
 
     @_io_errors_as_status
     def close(self) -> Status:
