@@ -145,6 +145,24 @@ def de_edit_case(draw: st.DrawFn) -> tuple[list[str], list[str]]:
             [f"MOVE {value} TO DST-#", "MOVE DST-# TO SRC-#", 'DISPLAY "#:" SRC-#'])
 
 
+@st.composite
+def varying_case(draw: st.DrawFn) -> tuple[list[str], list[str]]:
+    """PERFORM VARYING with mixed pictures, decimal and negative steps (capped at 30)."""
+    # wide enough never to overflow in 30 steps (GnuCOBOL does not truncate a packed
+    # field's spare digit inside PERFORM VARYING); unsigned items only count upwards
+    pic = draw(num_pics.filter(lambda p: p.digits - p.scale >= 3))
+    start = literal(draw, NumPic(2, min(pic.scale, 1), pic.signed, "DISPLAY"))
+    steps = ["1", "2", "0.5", "3"] + (["-1", "-0.5"] if pic.signed else [])
+    step = draw(st.sampled_from([s for s in steps if pic.scale or "." not in s]))
+    limit = literal(draw, NumPic(2, 0, pic.signed, "DISPLAY"))
+    op = draw(st.sampled_from([">", "<", "=", ">=", "<="]))
+    return ([f"PIC {pic.text()}", "PIC 9(3)", f"PIC {pic.text()}"],
+            ["MOVE 0 TO DST-#", f"PERFORM VARYING SRC-# FROM {start} BY {step}",
+             f"   UNTIL SRC-# {op} {limit} OR DST-# > 30",
+             "   ADD 1 TO DST-#", "   MOVE SRC-# TO B-#", "END-PERFORM",
+             'DISPLAY "#:" SRC-# " " B-#'])
+
+
 def program(cases: list[tuple[list[str], list[str]]]) -> str:
     data, proc = [], []
     for k, (pics, code) in enumerate(cases):
@@ -162,7 +180,7 @@ def program(cases: list[tuple[list[str], list[str]]]) -> str:
 
 @settings(max_examples=4, **GENERATED_PROGRAMS)
 @given(st.lists(st.one_of(move_case(), arith_case(), compare_case(), alnum_to_numeric_case(),
-                          de_edit_case()), min_size=40, max_size=40))
+                          de_edit_case(), varying_case()), min_size=40, max_size=40))
 def test_move_arithmetic_editing_same_as_gnucobol(
         tmp_path_factory: pytest.TempPathFactory, cases: list) -> None:
     assert_same_output(tmp_path_factory.mktemp("hypo"), "HYPO", program(cases))
