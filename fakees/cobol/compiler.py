@@ -212,6 +212,8 @@ class Compiler:
         program = self.prog.program_id
         if not fns:
             return _noop
+        if len(fns) == 1:
+            return _single_block(fns[0], lines[0], program)
 
         def block() -> None:
             k = 0
@@ -219,18 +221,11 @@ class Compiler:
                 for fn in fns:
                     fn()
                     k += 1
-            except CobolRuntimeError as exc:
-                if not exc.line:
-                    exc.line = lines[k]
-                    exc.program = exc.program or program
-                raise
-            except RecursionError:
-                raise CobolRuntimeError(114, "PERFORM or CALL nested too deeply", program,
-                                        lines[k]) from None
-            except (ArithmeticError, ValueError) as exc:
-                # e.g. FUNCTION MOD(1, 0), SQRT(-1): an invalid argument, not a crash
-                raise CobolRuntimeError(181, f"{type(exc).__name__}: {exc}", program,
-                                        lines[k]) from exc
+            except (CobolRuntimeError, RecursionError, ArithmeticError, ValueError) as exc:
+                error = _as_cobol_error(exc, lines[k], program)
+                if error is exc:
+                    raise
+                raise error from exc
 
         return block
 
@@ -558,7 +553,7 @@ class Compiler:
         lk, rk = self.kind(left), self.kind(right)
         if lk == "num" and rk == "num":
             a, b = self.num_expr(left), self.num_expr(right)
-            return lambda: compare(a(), b())
+            return _numeric_relation(op, a, b)
         if lk == "num" and _is_zero(right):
             a = self.num_expr(left)
             return lambda: compare(a(), 0)
@@ -1387,6 +1382,50 @@ class Compiler:
 
 
 # ------------------------------------------------------------------ helpers
+def _single_block(fn: Fn, line: int, program: str) -> Fn:
+    """A one-statement block (IF branches, loop bodies): no loop, same error attribution."""
+
+    def block() -> None:
+        try:
+            fn()
+        except (CobolRuntimeError, RecursionError, ArithmeticError, ValueError) as exc:
+            error = _as_cobol_error(exc, line, program)
+            if error is exc:
+                raise
+            raise error from exc
+
+    return block
+
+
+def _as_cobol_error(exc: Exception, line: int, program: str) -> CobolRuntimeError:
+    """The run-time error a failing statement stands for, with its line (innermost wins):
+    runaway recursion is RTS 114; an invalid argument (MOD(1, 0), SQRT(-1)) RTS 181."""
+    if isinstance(exc, CobolRuntimeError):
+        if not exc.line:
+            exc.line = line
+            exc.program = exc.program or program
+        return exc
+    if isinstance(exc, RecursionError):
+        return CobolRuntimeError(114, "PERFORM or CALL nested too deeply", program, line)
+    return CobolRuntimeError(181, f"{type(exc).__name__}: {exc}", program, line)
+
+
+def _numeric_relation(op: str, a: Callable[[], Number],
+                      b: Callable[[], Number]) -> Callable[[], bool]:
+    """A numeric comparison as one closure per operator (the hot test of loops)."""
+    if op == "=":
+        return lambda: a() == b()
+    if op == "<>":
+        return lambda: a() != b()
+    if op == "<":
+        return lambda: a() < b()
+    if op == ">":
+        return lambda: a() > b()
+    if op == "<=":
+        return lambda: a() <= b()
+    return lambda: a() >= b()
+
+
 def _fit_numeric_justified(data: bytes, size: int) -> bytes:
     return data[:size] if len(data) >= size else b" " * (size - len(data)) + data
 
