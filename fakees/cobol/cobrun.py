@@ -47,6 +47,10 @@ def main(argv: list[str]) -> int:
         sys.stdout.flush()
         print(exc.render(), file=sys.stderr)
         return 255
+    except BrokenPipeError:
+        # the reader of our output went away (cobrun prog | head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

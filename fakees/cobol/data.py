@@ -278,7 +278,7 @@ def format_display(item: Item, value: Number) -> bytes:
     scale = item.scale
     n = _scaled_int(value, scale)
     body = str(abs(n)).zfill(digits)
-    if scale:
+    if scale and item.usage != "COMP-5":  # GnuCOBOL shows a COMP-5 item's raw integer
         body = body[:-scale] + "." + body[-scale:]
     if item.signed or (item.usage == "INDEX"):
         body = ("-" if n < 0 else "+") + body
@@ -288,7 +288,7 @@ def format_display(item: Item, value: Number) -> bytes:
 def digits_text(item: Item, value: Number) -> bytes:
     """A numeric item sent to an alphanumeric receiver: its digits, unsigned, no point."""
     n = abs(_scaled_int(value, item.scale))
-    return str(n).zfill(display_digits(item)).encode()
+    return str(n).zfill(item.digits).encode()
 
 
 def literal_digits(text: str) -> bytes:

@@ -26,7 +26,7 @@ EDITED = [
     "ZZ9.99CR", "ZZ9.99DB", "----9", "++++9", "----9.99", "$ZZZ9.99", "9(4).99", "ZZZZ",
     "ZZZ.ZZ", "99B99", "9990", "Z(5)9", "$$$$9", "Z,ZZZ,ZZ9", "**9.9",
 ]
-USAGES = ["DISPLAY", "COMP", "COMP-3"]
+USAGES = ["DISPLAY", "COMP", "COMP-3", "COMP-5"]
 
 
 @dataclass
