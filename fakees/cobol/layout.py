@@ -27,6 +27,8 @@ from fakees.cobol.data import (
 from fakees.cobol.errors import CobolSyntaxError, Position
 from fakees.cobol.picture import PictureError, parse_picture
 
+MAX_RECORD = 64 * 1024 * 1024  # bytes in one record: beyond it a program is surely wrong
+
 
 @dataclass
 class Record:
@@ -182,6 +184,11 @@ def _build_trees(entries: list[A.DataEntry], layout: Layout, slot: int,
         layout.add_name(item)
     for root in roots:
         _compute_size(root)
+        if root.size * max(root.occurs, 1) > MAX_RECORD:
+            raise CobolSyntaxError(Position("", root.line, 8), f"{root.name} is "
+                                   f"{root.size * max(root.occurs, 1):,} bytes, more than "
+                                   f"fakees allows ({MAX_RECORD:,})", root.name,
+                                   "check the OCCURS counts and PICTURE sizes")
         _assign_offsets(root, 0)
     for entry in renames:
         layout.add_name(_renaming(entry, layout, slot, section))

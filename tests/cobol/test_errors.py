@@ -170,3 +170,9 @@ def test_constant_reference_modification_is_checked_at_compile_time(tmp_path: Pa
     err = compile_error(tmp_path, "           DISPLAY A(3:2).\n")
     assert (err.pos.line, err.pos.col) == (10, 20)
     assert err.message == "A(3:2) is outside 1..3"
+
+
+def test_absurd_table_size_is_a_compile_error(tmp_path: Path) -> None:
+    head = HEAD.replace("01 T PIC X OCCURS 3.", "01 T PIC X(1000) OCCURS 99999999999.")
+    err = compile_error(tmp_path, "           STOP RUN.\n", head)
+    assert err.pos.line == 5 and "more than fakees allows" in err.message
