@@ -1122,6 +1122,18 @@ class Compiler:
         pointer = self._pointer(stmt.pointer)
         overflow = self.block(stmt.overflow) if stmt.overflow is not None else _noop
         not_overflow = self.block(stmt.not_overflow) if stmt.not_overflow is not None else _noop
+        if pointer is None and stmt.overflow is None and stmt.not_overflow is None and all(
+                d is None for _, d in parts):
+            # the common STRING ... DELIMITED BY SIZE INTO x: one join, one slice store
+            sources = tuple(src for src, _ in parts)
+            where = target.where
+
+            def string_by_size() -> None:
+                buf, off, size = where()
+                data = b"".join([bytes(src()) for src in sources])[:size]
+                buf[off:off + len(data)] = data
+
+            return string_by_size
 
         def string() -> None:
             buf, off, size = target.where()

@@ -108,8 +108,12 @@ class ProgramInstance:
         for inner in prog.contained:
             self.run_unit.static_programs.setdefault(inner.program_id.upper(), inner)
         self.layout: Layout = build_layout(prog)
-        self.slots: list[Any] = [bytearray(r.initial) if r.section != "LINKAGE" else None
+        # LINKAGE records not passed by a caller are spaces (USING ones are rebound per call)
+        self.slots: list[Any] = [bytearray(r.initial) if r.section != "LINKAGE"
+                                 else memoryview(bytearray(b" " * r.size))
                                  for r in self.layout.records]
+        self.local_storage = [(k, r.initial) for k, r in enumerate(self.layout.records)
+                              if r.section == "LOCAL-STORAGE"]
         self.linkage_slots = self._using_slots()
         self.files: dict[str, Any] = {}
         self.sort_works: dict[str, Any] = {}  # SD name -> fakees.cobol.sort.SortWork
@@ -189,11 +193,8 @@ class ProgramInstance:
                     self.slots[slot] = view
                 else:
                     self.slots[slot] = memoryview(bytearray(b" " * size))
-            for k, record in enumerate(self.layout.records):
-                if record.section == "LINKAGE" and self.slots[k] is None:
-                    self.slots[k] = memoryview(bytearray(b" " * record.size))
-                elif record.section == "LOCAL-STORAGE":
-                    self.slots[k][:] = record.initial
+            for k, initial in self.local_storage:
+                self.slots[k][:] = initial
             if len(self.paragraphs) > self.prog.entry:
                 with contextlib.suppress(ExitProgramSignal):
                     self.run_range(self.prog.entry, len(self.paragraphs) - 1)
