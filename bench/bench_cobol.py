@@ -4,6 +4,8 @@
    indexed file, durable) called in-process in a loop: fakees' Python API
    (``load_program(...).call``) vs a GnuCOBOL driver that CALLs the same
    program (``cobc -m``) in a loop. Ratio = fakees calls/s / GnuCOBOL calls/s.
+   Also: the interpreter's share of such a call, with the file calls stubbed out,
+   as a fraction of GnuCOBOL's whole call.
 2. An arithmetic loop (PERFORM VARYING with COMPUTE, ADD, DIVIDE ... REMAINDER)
    run by ``cobrun``'s engine in-process vs the ``cobc -x`` executable.
 
@@ -27,6 +29,8 @@ from pathlib import Path
 from fakees.cobol import load_program
 from fakees.cobol.gnt import compile_source
 from fakees.cobol.runtime import ProgramInstance, RunUnit, run_main
+from fakees.isam import IndexedFile
+from fakees.isam.status import SUCCESS
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO.parent / "shared" / "seed" / "cobol"
@@ -119,6 +123,35 @@ def bench_service(work: Path, calls: int, rounds: int) -> tuple[float, float]:
     return statistics.median(rates["fakees"]), statistics.median(rates["gnucobol"])
 
 
+class _NoFile:
+    """Stands in for the indexed file so that only the interpreter is timed."""
+
+    def read(self, number: int, key: bytes, **kwargs: object) -> tuple[object, bytes]:
+        return SUCCESS, b"      0000000001"
+
+    def rewrite(self, record: bytes) -> object:
+        return SUCCESS
+
+    def close(self) -> object:
+        return SUCCESS
+
+
+def bench_interpreter_share(work: Path, calls: int) -> float:
+    """Microseconds per call of the counter program with its file calls stubbed out."""
+    service = counter_program(work / "share")[1]
+    real_open = IndexedFile.__dict__["open"]
+    IndexedFile.open = classmethod(lambda cls, *a, **k: (_NoFile(), SUCCESS))
+    try:
+        prog = load_program(service, cwd=str(work))
+        args = [bytearray(20), bytearray(10), bytearray(20), bytearray(10)]
+        start = time.perf_counter()
+        for _ in range(calls):
+            prog.call(args)
+        return (time.perf_counter() - start) / calls * 1e6
+    finally:
+        IndexedFile.open = real_open
+
+
 def bench_arith(work: Path, loops: int) -> tuple[float, float]:
     source = work / "ARITH.cbl"
     source.write_text(ARITH.format(loops=loops))
@@ -150,6 +183,10 @@ def main(argv: list[str]) -> int:
         print(f"counter service in-process, durable (median of {args.rounds}): "
               f"fakees {fake:,.0f} calls/s, "
               f"GnuCOBOL {gnu:,.0f} calls/s, ratio {fake / gnu:.2f}")
+        (work / "share").mkdir()
+        share = bench_interpreter_share(work, args.calls)
+        print(f"interpreter share of one call (file calls stubbed): {share:.1f} us, "
+              f"{share / (1e6 / gnu):.2f} of GnuCOBOL's whole call")
         fake, gnu = bench_arith(work, args.loops)
         print(f"arithmetic loop: fakees {fake:,.0f} iterations/s, "
               f"GnuCOBOL {gnu:,.0f} iterations/s, ratio {fake / gnu:.3f}")
