@@ -1,6 +1,7 @@
       * fakees' own counter service, written for the project (the
-      * report's CBLAPP01 is the model): each call returns the time,
-      * the program name, the host name and the next sequence number
+      * report's CBLAPP01 is the model): each call returns the time
+      * as the report's client prints it (YY/MM/DD HH:MM:SS.hh), the
+      * program name, the host name and the next sequence number
       * kept in the indexed file mapped by dd_CNTFILE / CNTFILE.
        IDENTIFICATION DIVISION.
        PROGRAM-ID. CBLCOUNT.
@@ -31,7 +32,7 @@
                                 LK-SEQUENCE.
        SERVE-ONE-REQUEST.
            MOVE FUNCTION CURRENT-DATE TO NOW
-           STRING NOW(1:4) "-" NOW(5:2) "-" NOW(7:2) " "
+           STRING NOW(3:2) "/" NOW(5:2) "/" NOW(7:2) " "
                   NOW(9:2) ":" NOW(11:2) ":" NOW(13:2) "."
                   NOW(15:2) DELIMITED BY SIZE INTO LK-TIMESTAMP
            MOVE "CBLCOUNT" TO LK-PROGRAM

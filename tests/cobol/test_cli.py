@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,7 +38,7 @@ def test_cob_and_cobrun_the_project_counter(cobdir: Cobdir, tmp_path: Path) -> N
         "for _ in range(3):\n"
         "    args = [bytearray(20), bytearray(10), bytearray(20), bytearray(10)]\n"
         "    assert prog.call(args) == 0\n"
-        "    print(args[3].decode(), args[1].decode().strip(), args[0][4:5].decode())\n"
+        "    print(args[3].decode(), args[1].decode().strip(), args[0].decode())\n"
     )
     seen = []
     for _ in range(2):
@@ -45,7 +46,9 @@ def test_cob_and_cobrun_the_project_counter(cobdir: Cobdir, tmp_path: Path) -> N
                               capture_output=True, env=dict(os.environ, **env), timeout=120)
         assert done.returncode == 0, done.stderr
         seen += done.stdout.split("\n")[:-1]
-    assert seen == [f"{n:010d} CBLCOUNT -" for n in range(6)]
+    assert [line[:20] for line in seen] == [f"{n:010d} CBLCOUNT " for n in range(6)]
+    stamps = [line[20:] for line in seen]  # 20 characters, as the report's client prints them
+    assert all(re.fullmatch(r"\d\d/\d\d/\d\d \d\d:\d\d:\d\d\.\d\d", s) for s in stamps), stamps
 
 
 def test_cob_reports_errors_with_position_and_exit_code(cobdir: Cobdir, tmp_path: Path) -> None:

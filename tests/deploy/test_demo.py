@@ -66,7 +66,8 @@ def test_demo_from_nothing_to_ten_calls_and_a_clean_stop(tmp_path: Path, demo_en
                           env=demo_env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
-    calls = [line.split() for line in lines if re.match(r"\s+\d{4}-\d\d-\d\d ", line)]
+    stamp = r"\d\d/\d\d/\d\d \d\d:\d\d:\d\d\.\d\d"  # the report's client line
+    calls = [line.split() for line in lines if re.match(rf"\s+{stamp} ", line)]
     assert [int(c[-1]) for c in calls] == list(range(10))
     assert {c[-3] for c in calls} == {"CBLCOUNT"}
     assert {c[-2] for c in calls} == {socket.gethostname()[:20]}
