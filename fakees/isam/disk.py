@@ -25,6 +25,7 @@ class DiskFile(Protocol):
     def write(self, offset: int, data: bytes) -> None: ...
     def sync(self) -> None: ...
     def size(self) -> int: ...
+    def stamp(self) -> tuple[int, ...] | None: ...
     def truncate(self, size: int) -> None: ...
     def close(self) -> None: ...
     def lock(self, offset: int, exclusive: bool, wait: bool) -> bool: ...
@@ -61,6 +62,15 @@ class OsFile:
 
     def size(self) -> int:
         return os.fstat(self.fd).st_size
+
+    def stamp(self) -> tuple[int, ...]:
+        """Identity, size and change times: any write or replacement changes them.
+
+        Linux (6.13+, multigrain timestamps) gives a change after an ``fstat``
+        a fresh fine-grained ctime, so two writes cannot share one stamp.
+        """
+        st = os.fstat(self.fd)
+        return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
     def truncate(self, size: int) -> None:
         os.ftruncate(self.fd, size)
