@@ -56,30 +56,6 @@ DAT, IDX = 0, 1
 _START_SYNONYMS = {"NOT <": ">=", "NOT >": "<=", "FIRST": ">=", "LAST": "<="}
 _FREE_PAGE = struct.Struct(">B7xQ")  # type 0, next free page + 1
 _NEXT_FREE = struct.Struct(">Q")
-_KEPT_FILES = 8  # parsed files kept across CLOSE -> OPEN per process
-
-
-@dataclass(slots=True)
-class _Kept:
-    """What an exclusive opener had parsed at CLOSE, and how the files looked then.
-
-    ``stamps`` holds the data and index files' identity, size and change
-    times plus the journal's position (epoch, records applied, next offset):
-    a commit by any opener moves the journal, and any other write, truncation
-    or replacement changes a file's stamp, so an OPEN that finds the same
-    stamps may trust the pages and records parsed before.  (The journal's
-    own bytes that matter, its epoch and any record past the position, are
-    read by every OPEN's recovery anyway.)
-    """
-
-    stamps: tuple[object, ...]
-    meta: Meta
-    trees: list[BTree]
-    records: dict[int, tuple[bytes, tuple[int, ...]]]
-    slot_size: int
-
-
-_kept: dict[tuple[int, ...], _Kept] = {}  # by the data file's (st_dev, st_ino)
 
 
 @dataclass(slots=True)
@@ -144,8 +120,6 @@ class IndexedFile:
         self.is_open = False
         self.absent = False  # OPTIONAL file opened INPUT while missing
         self.broken = False  # a commit failed half-way; the next OPEN recovers
-        self.failed = False  # some operation failed: keep nothing at CLOSE
-        self._idx_stamp: tuple[int, ...] | None = None  # the index file's, until we write it
         self.cursor: _Cursor | None = _Cursor(0, b"", True)
         self.last_read: bytes | None = None  # primary key of the last record read
         self.last_written: bytes | None = None
@@ -204,15 +178,13 @@ class IndexedFile:
         with self._op_lock(write=True):
             self._recover()
             # An empty data file is what a crash during the very first OPEN OUTPUT leaves.
-            stamp = self.dat.stamp() if self.exclusive else None
-            size = self.dat.size() if stamp is None else stamp[2]
+            size = self.dat.size()
             if self.mode == "OUTPUT" or size == 0:
                 if self.mode != "OUTPUT" and not optional:
                     return st.FILE_NOT_FOUND
                 self._create(record_size, min_size)
                 return st.SUCCESS if self.mode == "OUTPUT" else st.OPTIONAL_ABSENT
-            if stamp is None or not self._reuse(stamp):
-                self._load(size)
+            self._load(size)
         if not self.trees or (self.meta.record_size, self.meta.min_size) != (
             record_size, min_size
         ):
@@ -278,55 +250,9 @@ class IndexedFile:
         self.trees = [BTree(self, self._entry_length(k), r)
                       for k, r in zip(meta.keys, meta.roots, strict=True)]
 
-    def _stamps(self, dat_stamp: tuple[int, ...]) -> tuple[object, ...]:
-        assert self.idx is not None
-        if self._idx_stamp is None:
-            self._idx_stamp = self.idx.stamp()
-        journal = self.journal
-        return dat_stamp, self._idx_stamp, journal.epoch, journal.applied, journal.end
-
-    def _reuse(self, dat_stamp: tuple[int, ...]) -> bool:
-        """Take what this process parsed before CLOSE, if no byte of the files changed since.
-
-        Called after recovery, which replays (and so moves the journal past
-        the kept position) whatever a crashed writer committed meanwhile.
-        """
-        kept = _kept.pop(dat_stamp[:2], None)
-        if kept is None or kept.meta.keys != self.keys:
-            return False
-        self._open_idx(create=False)
-        if kept.stamps != self._stamps(dat_stamp):
-            return False
-        self.meta, self.trees, self._records = kept.meta, kept.trees, kept.records
-        self.slot_size = kept.slot_size
-        for tree in self.trees:
-            tree.store = self
-        return True
-
-    def _keep(self) -> None:
-        """At CLOSE of an exclusive opener: keep the parsed file for the next OPEN."""
-        clean = not (self._dat_writes or self._free_pages or self._meta_dirty
-                     or any(tree.dirty for tree in self.trees))
-        if not (self.exclusive and self.trees and clean and not self.failed
-                and self.dat is not None and self.idx is not None and self.meta is not None):
-            return
-        try:
-            dat_stamp = self.dat.stamp()
-            if dat_stamp is None:
-                return
-            stamps = self._stamps(dat_stamp)
-        except OSError:
-            return
-        _kept.pop(dat_stamp[:2], None)
-        while len(_kept) >= _KEPT_FILES:
-            del _kept[next(iter(_kept))]
-        _kept[dat_stamp[:2]] = _Kept(stamps, self.meta, self.trees, self._records,
-                                     self.slot_size)
-
     def close(self) -> Status:
         if not self.is_open:
             return st.NOT_OPEN
-        self._keep()
         self._release()
         return st.SUCCESS
 
@@ -352,11 +278,9 @@ class IndexedFile:
         self._dat_writes.clear()
         self._free_pages.clear()
         self._meta_dirty = False
-        self._idx_stamp = None
 
     def _reset_after_error(self) -> None:
         """Drop what a failed operation changed in memory and read the header again."""
-        self.failed = True
         try:
             self._refresh()
         except (FormatError, OSError, struct.error):
@@ -472,8 +396,6 @@ class IndexedFile:
         self._dat_writes.clear()
         self._free_pages.clear()
         self._meta_dirty = False
-        if any(f == IDX for f, _ in writes):
-            self._idx_stamp = None
         if writes:
             self.journal.commit([self.dat, self.idx], writes, {})
 

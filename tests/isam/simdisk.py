@@ -63,10 +63,6 @@ class SimFile:
     def size(self) -> int:
         return len(self.state.current)
 
-    def stamp(self) -> None:
-        """None: a simulated power cut keeps the process, so nothing may be cached."""
-        return None
-
     def close(self) -> None:
         pass
 
