@@ -103,7 +103,8 @@ class MfdsClient:
                     chunks.append(chunk)
         except OSError as exc:
             raise MfdsDown(f"MFDS at {self.host}:{self.port} does not answer: {exc}") from None
-        status, raw = parse_response(b"".join(chunks))
+        response = b"".join(chunks)
+        status, raw = parse_response(response)
         if status is None:
             raise MfdsDown(f"{self.host}:{self.port} answered, but not as MFDS")
         try:
@@ -112,7 +113,8 @@ class MfdsClient:
             raise MfdsDown(f"{self.host}:{self.port} answered, but not as MFDS") from None
         if status >= 400:
             message = data.get("error", raw.decode()) if isinstance(data, dict) else str(data)
-            if status == 401 and self.credentials is None:
+            reply_head = response.partition(b"\r\n\r\n")[0].lower()
+            if b"\r\nwww-authenticate: basic" in reply_head and self.credentials is None:
                 message += " (MFDS restricts access: set MFDS_ADMIN_USER and MFDS_ADMIN_PASSWORD)"
             raise _error_class(status, message)(status, message)
         return data
