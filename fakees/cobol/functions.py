@@ -83,12 +83,14 @@ def numval(data: bytes, currency: bool = False) -> Any:
 
 def clock_value(source: str, now: datetime.datetime | None = None) -> bytes:
     now = now or datetime.datetime.now()
+    # f-strings, not strftime: a service program ACCEPTs these on every call
     if source == "DATE":
-        return now.strftime("%y%m%d").encode()
+        return f"{now.year % 100:02d}{now.month:02d}{now.day:02d}".encode()
     if source == "DATE YYYYMMDD":
-        return now.strftime("%Y%m%d").encode()
+        return f"{now.year:04d}{now.month:02d}{now.day:02d}".encode()
     if source == "TIME":
-        return (now.strftime("%H%M%S") + f"{now.microsecond // 10000:02d}").encode()
+        return (f"{now.hour:02d}{now.minute:02d}{now.second:02d}"
+                f"{now.microsecond // 10000:02d}").encode()
     if source == "DAY":
         return now.strftime("%y%j").encode()
     if source == "DAY YYYYDDD":

@@ -50,7 +50,11 @@ class OsFile:
         return os.pread(self.fd, size, offset)
 
     def write(self, offset: int, data: bytes) -> None:
-        view = memoryview(data)
+        done = os.pwrite(self.fd, data, offset)
+        if done == len(data):
+            return
+        view = memoryview(data)[done:]
+        offset += done
         while view:
             done = os.pwrite(self.fd, view, offset)
             view = view[done:]
