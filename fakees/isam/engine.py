@@ -56,6 +56,31 @@ DAT, IDX = 0, 1
 _START_SYNONYMS = {"NOT <": ">=", "NOT >": "<=", "FIRST": ">=", "LAST": "<="}
 _FREE_PAGE = struct.Struct(">B7xQ")  # type 0, next free page + 1
 _NEXT_FREE = struct.Struct(">Q")
+_KEPT_FILES = 8  # parsed files kept across CLOSE -> OPEN per process
+
+
+@dataclass(slots=True)
+class _Kept:
+    """What an exclusive opener had parsed at CLOSE, and how the files looked then.
+
+    ``stamps`` holds the data and index files' identities (device, inode)
+    and sizes plus the journal's position (epoch, records applied, next
+    offset).  Every commit by any opener moves the journal, replacing a file
+    changes its inode and cutting one its size, so an OPEN that finds the
+    same stamps may trust the pages and records parsed before.  An outside
+    program writing bytes in place without changing the size is not seen
+    (change times would tell, but reading them slows every commit down: see
+    fakees/isam/disk.py).
+    """
+
+    stamps: tuple[object, ...]
+    meta: Meta
+    trees: list[BTree]
+    records: dict[int, tuple[bytes, tuple[int, ...]]]
+    slot_size: int
+
+
+_kept: dict[tuple[int, int, int], _Kept] = {}  # by the data file's identity
 
 
 @dataclass(slots=True)
@@ -120,6 +145,9 @@ class IndexedFile:
         self.is_open = False
         self.absent = False  # OPTIONAL file opened INPUT while missing
         self.broken = False  # a commit failed half-way; the next OPEN recovers
+        self.failed = False  # some operation failed: keep nothing at CLOSE
+        self._dat_id: tuple[int, int, int] | None = None  # set by exclusive openers
+        self._idx_id: tuple[int, int, int] | None = None
         self.cursor: _Cursor | None = _Cursor(0, b"", True)
         self.last_read: bytes | None = None  # primary key of the last record read
         self.last_written: bytes | None = None
@@ -184,7 +212,8 @@ class IndexedFile:
                     return st.FILE_NOT_FOUND
                 self._create(record_size, min_size)
                 return st.SUCCESS if self.mode == "OUTPUT" else st.OPTIONAL_ABSENT
-            self._load(size)
+            if not self._reuse(size):
+                self._load(size)
         if not self.trees or (self.meta.record_size, self.meta.min_size) != (
             record_size, min_size
         ):
@@ -250,9 +279,56 @@ class IndexedFile:
         self.trees = [BTree(self, self._entry_length(k), r)
                       for k, r in zip(meta.keys, meta.roots, strict=True)]
 
+    def _stamps(self, dat_size: int) -> tuple[object, ...]:
+        assert self.idx is not None
+        if self._idx_id is None:
+            self._idx_id = self.idx.identity()
+        journal = self.journal
+        return (self._dat_id, dat_size, self._idx_id, self.idx.size(),
+                journal.epoch, journal.applied, journal.end)
+
+    def _reuse(self, dat_size: int) -> bool:
+        """Take what this process parsed before its last CLOSE, if the files are the same.
+
+        Called after recovery, which replays (and so moves the journal past
+        the kept position) whatever a crashed writer committed meanwhile.
+        """
+        assert self.dat is not None
+        if not self.exclusive:
+            return False
+        self._dat_id = self.dat.identity()
+        kept = _kept.pop(self._dat_id, None) if self._dat_id is not None else None
+        if kept is None or kept.meta.keys != self.keys:
+            return False
+        self._open_idx(create=False)
+        if kept.stamps != self._stamps(dat_size):
+            return False
+        self.meta, self.trees, self._records = kept.meta, kept.trees, kept.records
+        self.slot_size = kept.slot_size
+        for tree in self.trees:
+            tree.store = self
+        return True
+
+    def _keep(self) -> None:
+        """At CLOSE of an exclusive opener: keep the parsed file for the next OPEN."""
+        clean = not (self._dat_writes or self._free_pages or self._meta_dirty
+                     or any(tree.dirty for tree in self.trees))
+        if not (self._dat_id is not None and self.trees and clean and not self.failed
+                and self.dat is not None and self.idx is not None and self.meta is not None):
+            return
+        try:
+            stamps = self._stamps(self.dat.size())
+        except OSError:
+            return
+        while len(_kept) >= _KEPT_FILES:
+            del _kept[next(iter(_kept))]
+        _kept[self._dat_id] = _Kept(stamps, self.meta, self.trees, self._records,
+                                    self.slot_size)
+
     def close(self) -> Status:
         if not self.is_open:
             return st.NOT_OPEN
+        self._keep()
         self._release()
         return st.SUCCESS
 
@@ -281,6 +357,7 @@ class IndexedFile:
 
     def _reset_after_error(self) -> None:
         """Drop what a failed operation changed in memory and read the header again."""
+        self.failed = True
         try:
             self._refresh()
         except (FormatError, OSError, struct.error):

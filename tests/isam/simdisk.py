@@ -63,6 +63,10 @@ class SimFile:
     def size(self) -> int:
         return len(self.state.current)
 
+    def identity(self) -> None:
+        """None: a simulated power cut keeps the process, so nothing may be kept."""
+        return None
+
     def close(self) -> None:
         pass
 
