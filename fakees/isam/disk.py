@@ -14,6 +14,7 @@ import errno
 import fcntl
 import os
 import struct
+import threading
 from typing import Protocol
 
 # struct flock on Linux x86_64/aarch64: short l_type, short l_whence, off_t l_start,
@@ -33,6 +34,7 @@ try:
                        ctypes.c_void_p]
 except AttributeError:  # a C library without statx: nothing is kept across CLOSE
     _statx = None
+_statx_buffers = threading.local()  # statx fills it with the GIL released
 
 
 class DiskFile(Protocol):
@@ -87,7 +89,9 @@ class OsFile:
         """(device major, minor, inode): which file this is, without asking for its times."""
         if _statx is None:
             return None
-        buf = ctypes.create_string_buffer(256)
+        buf = getattr(_statx_buffers, "buf", None)
+        if buf is None:
+            buf = _statx_buffers.buf = ctypes.create_string_buffer(256)
         if _statx(self.fd, b"", _AT_EMPTY_PATH, _STATX_INO, buf) != 0:
             code = ctypes.get_errno()
             raise OSError(code, os.strerror(code))

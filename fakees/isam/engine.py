@@ -156,10 +156,7 @@ class IndexedFile:
         self._dat_writes: dict[int, bytes] = {}
         self._free_pages: dict[int, bytes] = {}
         self._meta_dirty = False
-        dups = sum(k.duplicates for k in keys)
-        self._slot_head = layout_struct(f">I{dups}Q")
-        self._dup_keys = [i for i, k in enumerate(keys) if k.duplicates]
-        self._key_end = max(k.end for k in keys)  # a shorter record cannot carry its keys
+        self._slot_head, self._dup_keys, self._key_end = _key_facts(keys)
         self.slot_size = 0  # set from the file's header by _load
 
     # -- OPEN and CLOSE --------------------------------------------------
@@ -807,6 +804,17 @@ class _OpLock:
         f = self.f
         if not f.exclusive and f.dat is not None:
             f.dat.unlock(OP_LOCK)
+
+
+@functools.cache
+def _key_facts(keys: tuple[KeySpec, ...]) -> tuple[struct.Struct, tuple[int, ...], int]:
+    """Slot head layout, numbers of the keys WITH DUPLICATES, and where the last key ends.
+
+    A record shorter than that end cannot carry its keys.  Cached: a service
+    program opens the same file on every call.
+    """
+    dups = tuple(i for i, k in enumerate(keys) if k.duplicates)
+    return layout_struct(f">I{len(dups)}Q"), dups, max(k.end for k in keys)
 
 
 def _status_of(exc: FormatError | OSError | struct.error) -> Status:
