@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 
@@ -42,9 +43,11 @@ def test_mfmonitor_reads_listener_status_and_mfds_down(node, seed):
     rc, log = monitor(node, seed)
     assert (rc, log) == (1, "**** MF Service Failed ****\n")  # defined, no region: Stopped
     # A stand-in process reports the region and its listener Started (regions do this for real).
-    stand_in = node.popen("exec sleep 120", stdout=None)
-    pid = node.run("pgrep -x sleep").stdout.split()
-    assert len(pid) == 1
+    # It announces its own pid (exec keeps it), so there is no race with its start.
+    stand_in = node.popen("echo $$; exec sleep 120", stdout=subprocess.PIPE)
+    assert stand_in.stdout is not None
+    pid = [stand_in.stdout.readline().strip()]
+    assert pid[0].isdigit()
     assert node.run(ENV + REPORT + f" {pid[0]}").returncode == 0
     proc = node.run(f"ksh {seed}/hacmp/mfmonitor.ksh")
     assert (proc.returncode, proc.stdout) == (0, "0\n")
