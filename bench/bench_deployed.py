@@ -68,7 +68,7 @@ def main(argv: list[str]) -> int:
         (Path(tmp) / "region").mkdir()
         (Path(tmp) / "inproc").mkdir()
         binp = binp_rate(Path(tmp) / "region", calls)
-        in_process, gnucobol = bench_service(Path(tmp) / "inproc", calls)
+        in_process, gnucobol = bench_service(Path(tmp) / "inproc", calls, rounds=3)
     name = counter().service.name
     print(f"{name} over BINP into ESSRV01 (1 SEP), sequential, durable: {binp:.0f} calls/s")
     print(f"  peer GnuCOBOL in-process: {gnucobol:.0f} calls/s -> ratio {binp / gnucobol:.2f}")
