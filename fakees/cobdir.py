@@ -17,7 +17,6 @@ from pathlib import Path
 from fakees.commands import PRODUCT_COMMANDS
 
 DEFAULT_CASROOT = "/var/mfcobol/es"
-DEFAULT_MFDS_PORT = 86
 
 CAS_CFG_TEMPLATE = """\
 ###########################################################
@@ -91,12 +90,6 @@ class Cobdir:
             usesyscon="Y" if usesyscon else "N", authpgms=authpgms, casroot=casroot
         )
         write_atomically(self.cas_cfg, text)
-
-
-def mfds_port() -> int:
-    """The MFDS port as the product chooses it: CCITCP2_PORT, else 86."""
-    value = os.environ.get("CCITCP2_PORT", "")
-    return int(value) if value.isdigit() else DEFAULT_MFDS_PORT
 
 
 def write_atomically(path: Path, text: str, mode: int = 0o644) -> None:

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fakees.cobdir import Cobdir, mfds_port
-from fakees.mfds.client import MfdsClient, MfdsDown, MfdsError
+from fakees.cobdir import Cobdir
+from fakees.mfds.client import MfdsClient, MfdsDown, MfdsError, mfds_port
 from fakees.mfds.mdump import format_server, format_server_list
 
 try:  # cmd.Cmd imports "readline"; make it GNU readline's full-featured twin

@@ -27,9 +27,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from fakees.cobdir import mfds_port
 from fakees.deploy import car
-from fakees.mfds.client import MfdsClient, MfdsDown, MfdsError, UnknownServer
+from fakees.mfds.client import MfdsClient, MfdsDown, MfdsError, UnknownServer, mfds_port
 
 USAGE = "usage: mfdepinst [-u] PACKAGE.car   (run in the package folder; reads ../.mfdeploy)"
 

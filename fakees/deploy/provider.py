@@ -18,8 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fakees.cobdir import mfds_port
-from fakees.mfds.client import MfdsClient, MfdsDown, MfdsError
+from fakees.mfds.client import MfdsClient, MfdsDown, MfdsError, mfds_port
 from fakees.region.services import Handler, ServiceError
 
 

@@ -7,8 +7,7 @@ import json
 import sys
 from typing import Any
 
-from fakees.cobdir import mfds_port
-from fakees.mfds.client import MfdsClient, MfdsDown, MfdsError
+from fakees.mfds.client import MfdsClient, MfdsDown, MfdsError, mfds_port
 
 
 def _pair(text: str) -> tuple[str, str]:

@@ -18,8 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-from fakees.cobdir import Cobdir, mfds_port
-from fakees.mfds.client import MfdsClient, MfdsDown, MfdsError
+from fakees.cobdir import Cobdir
+from fakees.mfds.client import MfdsClient, MfdsDown, MfdsError, mfds_port
 from fakees.mfds.daemon import READY_FD_ENV, Journal, process_start_ticks
 from fakees.mfds.repository import (
     InvalidDefinition,

@@ -12,12 +12,16 @@ daemon, so one environment serves both.
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import socket
-from typing import Any
 from urllib.parse import quote
+
+TYPE_CHECKING = False  # `typing` costs mdump a few ms at start: annotations only
+if TYPE_CHECKING:
+    from typing import Any
+
+DEFAULT_MFDS_PORT = 86
 
 
 class MfdsDown(ConnectionError):
@@ -53,6 +57,12 @@ class AccessDenied(MfdsError):
 
 class Conflict(MfdsError):
     """The request contradicts the server's state (e.g. deleting a running server)."""
+
+
+def mfds_port() -> int:
+    """The MFDS port as the product chooses it: CCITCP2_PORT, else 86."""
+    value = os.environ.get("CCITCP2_PORT", "")
+    return int(value) if value.isdigit() else DEFAULT_MFDS_PORT
 
 
 def credentials_from_env() -> tuple[str, str] | None:
@@ -91,6 +101,8 @@ class MfdsClient:
         payload = b"" if body is None else json.dumps(body).encode()
         auth = ""
         if self.credentials is not None:
+            import base64  # only here: it pulls in `re`, a cost every mdump would pay
+
             token = base64.b64encode(":".join(self.credentials).encode()).decode()
             auth = f"Authorization: Basic {token}\r\n"
         head = (f"{method} {path} HTTP/1.0\r\nHost: {self.host}:{self.port}\r\n{auth}"

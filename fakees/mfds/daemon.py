@@ -18,8 +18,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fakees.cobdir import Cobdir, mfds_port
+from fakees.cobdir import Cobdir
 from fakees.mfds.api import ApiError, DirectoryApi
+from fakees.mfds.client import mfds_port
 from fakees.mfds.repository import Repository, RepositoryCorrupt, RepositoryLocked
 
 LIVENESS_INTERVAL = 0.5

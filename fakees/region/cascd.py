@@ -29,7 +29,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from fakees.cobdir import Cobdir, mfds_port, write_atomically
+from fakees.cobdir import Cobdir, write_atomically
+from fakees.mfds.client import mfds_port
 from fakees.region.child import (
     ENV_CASCD_PID,
     ENV_CASROOT,

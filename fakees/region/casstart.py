@@ -17,7 +17,8 @@ import subprocess
 import sys
 import time
 
-from fakees.cobdir import Cobdir, mfds_port
+from fakees.cobdir import Cobdir
+from fakees.mfds.client import mfds_port
 from fakees.region.cascd import ENV_READY_FD
 from fakees.region.console import RegionFiles
 from fakees.region.flags import FlagError, parse_flags

@@ -15,7 +15,8 @@ import os
 import signal
 import sys
 
-from fakees.cobdir import Cobdir, mfds_port
+from fakees.cobdir import Cobdir
+from fakees.mfds.client import mfds_port
 from fakees.region.console import ConsoleLog, RegionFiles
 from fakees.region.flags import FlagError, parse_flags
 from fakees.region.processes import region_processes, wait_gone
