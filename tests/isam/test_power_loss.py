@@ -36,6 +36,23 @@ def open_io(disk: SimDisk) -> IndexedFile:
     return f
 
 
+def create_counter_file(disk: SimDisk) -> Model:
+    """APPFILE01 with its counter record at 0, closed; returns the model of its contents."""
+    f, status = IndexedFile.open("APPFILE01", "OUTPUT", record_size=RECORD, keys=KEYS,
+                                 disk=disk)
+    assert f is not None, status
+    assert f.write(counter_record(0)).code == "00"
+    f.close()
+    return {COUNTER: counter_record(0)}
+
+
+def apply_operations(f: IndexedFile, model: Model, count: int) -> None:
+    """The first `count` operations of the test sequence, to the file and to the model."""
+    for i in range(count):
+        apply_file(f, i)
+        apply_model(model, i)
+
+
 def run_until_cut(disk: SimDisk, model: Model, done: int, calls: int) -> int:
     """Run the workload until the I/O call ``calls`` from now fails; operations done."""
     disk.cut_at = disk.calls + calls
@@ -71,12 +88,7 @@ def test_power_loss_keeps_old_or_new_state(monkeypatch: pytest.MonkeyPatch) -> N
                         lambda self, files: checkpoints.append(1) or real_checkpoint(self, files))
     rng = random.Random(7)
     disk = SimDisk()
-    model: Model = {COUNTER: counter_record(0)}
-    f, status = IndexedFile.open("APPFILE01", "OUTPUT", record_size=RECORD, keys=KEYS,
-                                 disk=disk)
-    assert f is not None, status
-    assert f.write(counter_record(0)).code == "00"
-    f.close()
+    model = create_counter_file(disk)
     done = landed = 0
     for _ in range(600):
         if rng.random() < 0.5:
@@ -118,21 +130,14 @@ def test_failback_to_a_node_that_never_rebooted(seed: int) -> None:
     rebooted, takes the disk back and must not trust node 2's mark."""
     disk = SimDisk()
     disk.boot = 1
-    f, status = IndexedFile.open("APPFILE01", "OUTPUT", record_size=RECORD, keys=KEYS,
-                                 disk=disk)
-    assert f is not None, status
-    assert f.write(counter_record(0)).code == "00"
-    f.close()
+    model = create_counter_file(disk)
     disk.unmount()
     disk.boot = 3  # node 1 reboots: its next OPEN replays and checkpoints, the chain is empty
     open_io(disk).close()
     disk.unmount()
     disk.boot = 2  # node 2 takes the disk over: nothing to replay
-    model: Model = {COUNTER: counter_record(0)}
     f = open_io(disk)
-    for i in range(6):
-        apply_file(f, i)
-        apply_model(model, i)
+    apply_operations(f, model, 6)
     f.close()
     disk.power_off(random.Random(seed))  # node 2 loses power: unsynced writes may be lost
     disk.boot = 3  # node 1 takes the disk back: the same boot as when it last had it
@@ -146,16 +151,9 @@ def test_failed_fdatasync_at_a_checkpoint_does_not_lose_commits(
     operation reports 30, and the next OPEN rebuilds everything from the journal."""
     monkeypatch.setattr(Journal, "limit", 4096)
     disk = SimDisk()
-    f, status = IndexedFile.open("APPFILE01", "OUTPUT", record_size=RECORD, keys=KEYS,
-                                 disk=disk)
-    assert f is not None, status
-    assert f.write(counter_record(0)).code == "00"
-    f.close()
-    model: Model = {COUNTER: counter_record(0)}
+    model = create_counter_file(disk)
     f = open_io(disk)
-    for i in range(20):
-        apply_file(f, i)
-        apply_model(model, i)
+    apply_operations(f, model, 20)
     disk.failing[failing] = "evict"
     for n in range(500, 700):  # new records until a commit needs a checkpoint, which fails
         record = key(n) + b"NEW".ljust(ALT) + bytes(PAYLOAD)
@@ -175,16 +173,9 @@ def test_failed_fdatasync_of_the_journal_is_a_commit_that_did_not_happen() -> No
     cut, the next boot may build on that record."""
     for seed in range(30):
         disk = SimDisk()
-        f, status = IndexedFile.open("APPFILE01", "OUTPUT", record_size=RECORD, keys=KEYS,
-                                     disk=disk)
-        assert f is not None, status
-        assert f.write(counter_record(0)).code == "00"
-        f.close()
-        model: Model = {COUNTER: counter_record(0)}
+        model = create_counter_file(disk)
         f = open_io(disk)
-        for i in range(10):
-            apply_file(f, i)
-            apply_model(model, i)
+        apply_operations(f, model, 10)
         disk.failing["APPFILE01.jnl"] = "keep"
         record = key(999) + b"NEW".ljust(ALT) + bytes(PAYLOAD)
         assert f.write(record).code == "30"
