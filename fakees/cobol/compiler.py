@@ -183,51 +183,26 @@ class Compiler:
 
     def compile_program(self) -> list[Fn]:
         paras = []
+        program = self.prog.program_id
         for k, para in enumerate(self.prog.paragraphs):
             self.current_section = self.para_section[k]
             self.current_pos = para.pos
-            blocks = [self.block(sentence) for sentence in para.sentences]
-            paras.append(self._paragraph(blocks))
+            self.next_sentence_used = False
+            sentences = [self._compiled(sentence) for sentence in para.sentences]
+            if self.next_sentence_used:
+                paras.append(_paragraph_of_sentences(
+                    [_block_of(steps, program) for steps in sentences]))
+            else:  # no NEXT SENTENCE: the paragraph runs its statements in one loop
+                paras.append(_flat_paragraph(
+                    tuple(step for steps in sentences for step in steps), program))
         return paras
 
-    @staticmethod
-    def _paragraph(blocks: list[Fn]) -> Fn:
-        blocks_t = tuple(blocks)
-
-        def paragraph() -> None:
-            try:
-                for block in blocks_t:
-                    try:  # noqa: SIM105 - contextlib.suppress is slower on this hot path
-                        block()
-                    except NextSentence:
-                        pass
-            except ExitParagraph:
-                pass
-
-        return paragraph
+    def _compiled(self, stmts: list[A.Stmt]) -> tuple[tuple[int, Fn], ...]:
+        """(source line, closure) of each statement: the line names a run-time error."""
+        return tuple((s.line, self.statement(s)) for s in stmts)
 
     def block(self, stmts: list[A.Stmt]) -> Fn:
-        fns = tuple(self.statement(s) for s in stmts)
-        lines = tuple(s.line for s in stmts)
-        program = self.prog.program_id
-        if not fns:
-            return _noop
-        if len(fns) == 1:
-            return _single_block(fns[0], lines[0], program)
-
-        def block() -> None:
-            k = 0
-            try:
-                for fn in fns:
-                    fn()
-                    k += 1
-            except (CobolRuntimeError, RecursionError, ArithmeticError, ValueError) as exc:
-                error = _as_cobol_error(exc, lines[k], program)
-                if error is exc:
-                    raise
-                raise error from exc
-
-        return block
+        return _block_of(self._compiled(stmts), self.prog.program_id)
 
     def statement(self, stmt: A.Stmt) -> Fn:
         """Compile one statement; errors without a position get the statement's."""
@@ -1344,6 +1319,7 @@ class Compiler:
 
             return exit_program
         if kind == "SENTENCE":
+            self.next_sentence_used = True
             return _raiser(NextSentence)
         if kind == "PARAGRAPH":
             return _raiser(ExitParagraph)
@@ -1394,19 +1370,74 @@ class Compiler:
 
 
 # ------------------------------------------------------------------ helpers
-def _single_block(fn: Fn, line: int, program: str) -> Fn:
-    """A one-statement block (IF branches, loop bodies): no loop, same error attribution."""
+_ERRORS = (CobolRuntimeError, RecursionError, ArithmeticError, ValueError)
+
+
+def _block_of(steps: tuple[tuple[int, Fn], ...], program: str) -> Fn:
+    """Statements run in order; a failure becomes a run-time error at its statement's line."""
+    if not steps:
+        return _noop
+    if len(steps) == 1:  # IF branches, loop bodies: no loop
+        line, fn = steps[0]
+
+        def single() -> None:
+            try:
+                fn()
+            except _ERRORS as exc:
+                _reraise(exc, line, program)
+
+        return single
 
     def block() -> None:
+        line = 0
         try:
-            fn()
-        except (CobolRuntimeError, RecursionError, ArithmeticError, ValueError) as exc:
-            error = _as_cobol_error(exc, line, program)
-            if error is exc:
-                raise
-            raise error from exc
+            for line, fn in steps:  # noqa: B007 - read by the handler below
+                fn()
+        except _ERRORS as exc:
+            _reraise(exc, line, program)
 
     return block
+
+
+def _flat_paragraph(steps: tuple[tuple[int, Fn], ...], program: str) -> Fn:
+    """A paragraph without NEXT SENTENCE: its sentences' statements as one block."""
+
+    def paragraph() -> None:
+        line = 0
+        try:
+            for line, fn in steps:  # noqa: B007 - read by the handler below
+                fn()
+        except ExitParagraph:
+            pass
+        except _ERRORS as exc:
+            _reraise(exc, line, program)
+
+    return paragraph
+
+
+def _paragraph_of_sentences(blocks: list[Fn]) -> Fn:
+    """A paragraph with NEXT SENTENCE: one block per sentence, each may be left early."""
+    blocks_t = tuple(blocks)
+
+    def paragraph() -> None:
+        try:
+            for block in blocks_t:
+                try:  # noqa: SIM105 - contextlib.suppress is slower on this hot path
+                    block()
+                except NextSentence:
+                    pass
+        except ExitParagraph:
+            pass
+
+    return paragraph
+
+
+def _reraise(exc: Exception, line: int, program: str) -> None:
+    """Re-raise ``exc`` as the run-time error it stands for (innermost line wins)."""
+    error = _as_cobol_error(exc, line, program)
+    if error is exc:
+        raise exc
+    raise error from exc
 
 
 def _as_cobol_error(exc: Exception, line: int, program: str) -> CobolRuntimeError:

@@ -7,7 +7,6 @@ persist across calls until the program is cancelled, as in the product. The
 
 from __future__ import annotations
 
-import contextlib
 import decimal
 import os
 import sys
@@ -115,6 +114,12 @@ class ProgramInstance:
         self.local_storage = [(k, r.initial) for k, r in enumerate(self.layout.records)
                               if r.section == "LOCAL-STORAGE"]
         self.linkage_slots = self._using_slots()
+        # the caller's buffer bound to each USING item last time: the same object again
+        # (a caller looping over one set of buffers) keeps its view, no rebinding
+        self.bound: list[Any] = [None] * len(self.linkage_slots)
+        rc = self.layout.names["RETURN-CODE"][0]
+        self.rc_buf: bytearray = self.slots[rc.record]
+        self.rc_off = rc.offset
         self.files: dict[str, Any] = {}
         self.sort_works: dict[str, Any] = {}  # SD name -> fakees.cobol.sort.SortWork
         from fakees.cobol.fileio import make_files
@@ -122,15 +127,17 @@ class ProgramInstance:
         self.files = make_files(self)
         compiler = Compiler(prog, self.layout, self)
         self.paragraphs = compiler.compile_program()
-        self.ends: list[int] = []  # last paragraph of each active out-of-line PERFORM
+        self.pending = [0] * len(self.paragraphs)  # see run_range
+        self.entry_range = ((prog.entry, len(self.paragraphs) - 1)
+                            if len(self.paragraphs) > prog.entry else None)
         self.run_unit.programs.setdefault(self.name.upper(), self)
         self.active = False
         self.is_main = False
 
-    def _using_slots(self) -> list[tuple[int, int]]:
-        """(record slot, size) of each PROCEDURE DIVISION USING item, in order."""
+    def _using_slots(self) -> list[tuple[int, int, int]]:
+        """(argument number, record slot, size) of each PROCEDURE DIVISION USING item."""
         out = []
-        for using in self.prog.using:
+        for k, using in enumerate(self.prog.using):
             items = self.layout.names.get(using.name, [])
             item = next((i for i in items if i.section == "LINKAGE" and i.level == 1), None)
             if item is None:
@@ -139,14 +146,16 @@ class ProgramInstance:
                 raise CobolSyntaxError(using.pos or Position(self.prog.source, 1, 1),
                                        f"USING item {using.name} is not an 01/77 LINKAGE item",
                                        using.name, "declare it in the LINKAGE SECTION")
-            out.append((item.record, item.size))
+            out.append((k, item.record, item.size))
         return out
 
     # ---------------------------------------------------------------- execution
     def run_range(self, first: int, last: int) -> None:
+        """PERFORM first THRU last; ``pending`` counts the active ranges ending at each
+        paragraph, so reaching an outer range's end inside an inner one is one lookup."""
         paragraphs = self.paragraphs
-        ends = self.ends
-        ends.append(last)
+        pending = self.pending
+        pending[last] += 1
         count = len(paragraphs)
         k = first
         try:
@@ -163,58 +172,69 @@ class ProgramInstance:
                     return
                 if k == last:
                     return
-                if k in ends[:-1]:
+                if pending[k]:
                     raise PerformReturn(k)
                 k += 1
                 if k >= count:
                     raise ExitProgramSignal
         finally:
-            ends.pop()
+            pending[last] -= 1
 
     def call(self, args: Sequence[Any] = ()) -> int:
         """Run the procedure division once with ``args`` bound to the USING items."""
         if self.active:
             raise CobolRuntimeError(181, "recursive CALL of an active program", self.name)
         previous = decimal.getcontext()
-        decimal.setcontext(COBOL_CONTEXT)
+        if previous is not COBOL_CONTEXT:
+            decimal.setcontext(COBOL_CONTEXT)
         self.active = True
         try:
-            for k, (slot, size) in enumerate(self.linkage_slots):
-                if k < len(args) and args[k] is not None:
-                    buf = args[k]
-                    view = buf if isinstance(buf, memoryview) else memoryview(buf)
-                    if view.readonly:
-                        raise TypeError(f"argument {k + 1} of {self.name} must be writable "
-                                        "(a bytearray), LINKAGE items are the caller's storage")
-                    if len(view) < size:
-                        raise CobolRuntimeError(
-                            114, f"argument {k + 1} has {len(view)} bytes, "
-                                 f"LINKAGE item needs {size}", self.name)
-                    self.slots[slot] = view
-                else:
-                    self.slots[slot] = memoryview(bytearray(b" " * size))
+            self._bind(args)
             for k, initial in self.local_storage:
                 self.slots[k][:] = initial
-            if len(self.paragraphs) > self.prog.entry:
-                with contextlib.suppress(ExitProgramSignal):
-                    self.run_range(self.prog.entry, len(self.paragraphs) - 1)
+            if self.entry_range is not None:
+                try:  # noqa: SIM105 - contextlib.suppress costs a call on every CALL
+                    self.run_range(*self.entry_range)
+                except ExitProgramSignal:
+                    pass
             return self.return_code()
         except CobolRuntimeError as exc:
             exc.program = exc.program or self.name
             raise
         finally:
             self.active = False
-            decimal.setcontext(previous)
+            if previous is not COBOL_CONTEXT:
+                decimal.setcontext(previous)
+
+    def _bind(self, args: Sequence[Any]) -> None:
+        """LINKAGE records become views of the caller's buffers (spaces when not passed)."""
+        slots = self.slots
+        bound = self.bound
+        count = len(args)
+        for k, slot, size in self.linkage_slots:
+            buf = args[k] if k < count else None
+            if buf is None:
+                slots[slot] = memoryview(bytearray(b" " * size))
+                bound[k] = None
+                continue
+            if buf is bound[k]:  # our view pins its size: still valid
+                continue
+            view = buf if isinstance(buf, memoryview) else memoryview(buf)
+            if view.readonly:
+                raise TypeError(f"argument {k + 1} of {self.name} must be writable "
+                                "(a bytearray), LINKAGE items are the caller's storage")
+            if len(view) < size:
+                raise CobolRuntimeError(
+                    114, f"argument {k + 1} has {len(view)} bytes, "
+                         f"LINKAGE item needs {size}", self.name)
+            slots[slot] = view
+            bound[k] = buf
 
     def return_code(self) -> int:
-        item = self.layout.names["RETURN-CODE"][0]
-        raw = self.slots[item.record][item.offset:item.offset + 4]
-        return int.from_bytes(raw, "little", signed=True)
+        return int.from_bytes(self.rc_buf[self.rc_off:self.rc_off + 4], "little", signed=True)
 
     def set_return_code(self, value: int) -> None:
-        item = self.layout.names["RETURN-CODE"][0]
-        self.slots[item.record][item.offset:item.offset + 4] = (
-            (value & 0xFFFFFFFF).to_bytes(4, "little"))
+        self.rc_buf[self.rc_off:self.rc_off + 4] = (value & 0xFFFFFFFF).to_bytes(4, "little")
 
     def close_files(self) -> None:
         for handle in self.files.values():
