@@ -529,3 +529,10 @@ class Program:
     entry: int = 0  # first paragraph after END DECLARATIVES
     # nested programs and programs that follow END PROGRAM in the same source
     contained: list[Program] = field(default_factory=list)
+
+
+def const_int(expr: object) -> int | None:
+    """The value of an integer literal; None for anything computed at run time."""
+    if isinstance(expr, NumLit) and "." not in expr.text:
+        return int(expr.text)
+    return None

@@ -247,11 +247,11 @@ class Compiler:
         has_refmod = ref.ref_start is not None
         if not subs and not has_refmod:
             return self._fixed_access(item, category, slot, base, size, linkage)
-        const_start = _const_int(ref.ref_start) if has_refmod else None
+        const_start = A.const_int(ref.ref_start) if has_refmod else None
         if not subs and const_start is not None and (
-                ref.ref_length is None or _const_int(ref.ref_length) is not None):
+                ref.ref_length is None or A.const_int(ref.ref_length) is not None):
             # WK-DATE(1:2): a constant reference modification is a fixed view too
-            length = (_const_int(ref.ref_length) if ref.ref_length is not None
+            length = (A.const_int(ref.ref_length) if ref.ref_length is not None
                       else size - const_start + 1)
             assert length is not None
             if const_start < 1 or length < 1 or const_start + length - 1 > size:
@@ -262,7 +262,7 @@ class Compiler:
         name = ref.name
         start_fn = self.int_expr(ref.ref_start) if has_refmod else None
         length_fn = self.int_expr(ref.ref_length) if ref.ref_length is not None else None
-        const_length = _const_int(ref.ref_length) if ref.ref_length is not None else None
+        const_length = A.const_int(ref.ref_length) if ref.ref_length is not None else None
 
         def where() -> tuple[Any, int, int]:
             off = base
@@ -289,7 +289,7 @@ class Compiler:
 
         if has_refmod:
             category = ALPHANUMERIC
-            size_known = const_length if _const_int(ref.ref_start) is not None else None
+            size_known = const_length if A.const_int(ref.ref_start) is not None else None
             return Access(item, category, size_known, read_dyn, write_dyn, where)
         return Access(item, category, size, read_dyn, write_dyn, where)
 
@@ -418,7 +418,7 @@ class Compiler:
 
     def int_expr(self, expr: A.Expr | None) -> Callable[[], int]:
         assert expr is not None
-        const = _const_int(expr)
+        const = A.const_int(expr)
         if const is not None:
             return lambda: const
         get = self.num_expr(expr)
@@ -1532,12 +1532,6 @@ def _divide_old(divisor_fn: Callable[[], Number]) -> Callable[[Number], Number]:
         return Decimal(old) / Decimal(divisor)
 
     return divide
-
-
-def _const_int(expr: A.Expr | None) -> int | None:
-    if isinstance(expr, A.NumLit) and "." not in expr.text:
-        return int(expr.text)
-    return None
 
 
 def _is_zero(expr: A.Expr) -> bool:

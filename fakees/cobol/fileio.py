@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from fakees.cobol import ast as A
 from fakees.cobol.data import fit_alnum
 from fakees.cobol.errors import CobolRuntimeError, CobolSyntaxError
+from fakees.isam import IndexedFile, KeySpec
 from fakees.isam import status as S
 from fakees.isam.status import Status
 
@@ -26,6 +27,21 @@ if TYPE_CHECKING:
 RTS_FOR_STATUS = {"35": 13, "37": 37, "39": 39, "30": 30, "41": 141, "42": 142, "43": 143,
                   "44": 144, "46": 146, "47": 147, "48": 148, "49": 149, "10": 146, "21": 121,
                   "22": 122, "23": 123, "24": 124}
+# os.environ's own store (bytes -> bytes on POSIX): a service OPENs its EXTERNAL file on
+# every call, and checking three names through os.environ.get costs more than the rest
+# of the OPEN's glue (an encode, a KeyError and a decode each)
+_ENVIRON: dict[bytes, bytes] = os.environ._data  # type: ignore[attr-defined]
+_LOCK_OPTIONS: dict[str, dict[str, bool]] = {"LOCK": {"lock": True}, "NO LOCK": {"lock": False}}
+_NO_OPTIONS: dict[str, bool] = {}
+_RAW: dict[str, bytes] = {}  # status code -> the two bytes of FILE STATUS
+
+
+def status_bytes(status: Status) -> bytes:
+    """``status.raw``, computed once per code."""
+    raw = _RAW.get(status.code)
+    if raw is None:
+        raw = _RAW[status.code] = status.raw
+    return raw
 
 
 def resolve_assign(select: A.Select, run_unit: RunUnit, value: str | None = None) -> str:
@@ -73,6 +89,7 @@ class FileHandle:
             raise CobolSyntaxError(select.pos, f"file {select.name} has no FD", select.name,
                                    "add an FD entry in the FILE SECTION")
         self.slot = layout.file_records[select.name]
+        self.area: bytearray = instance.slots[self.slot]  # FD records are never rebound
         self.record_size = layout.records[self.slot].size
         self.min_size = min(i.size for i in layout.file_items[select.name])
         self.organization = select.organization
@@ -92,10 +109,19 @@ class FileHandle:
             self._index_keys(layout)
         self.status_writer: Callable[[bytes], None] | None = None
         self.assign_reader: Callable[[], bytes] | None = None
+        self.open_options = {
+            "record_size": self.record_size, "keys": self.keys,
+            "min_size": None if self.min_size == self.record_size else self.min_size,
+            "lock_mode": select.lock_mode or None, "access": self.access,
+            "optional": select.optional}
+        # the environment values (and cwd) the last path came from, and that path
+        self.env_names = [] if select.assign_literal else [
+            os.fsencode(n) for n in (f"dd_{select.assign}", f"DD_{select.assign}",
+                                     select.assign)]
+        self.path_source: tuple[object, ...] | None = None
+        self.last_path = ""
 
     def _index_keys(self, layout: Any) -> None:
-        from fakees.isam import KeySpec
-
         names = [(self.select.record_key, False)] + [
             (k.name, k.duplicates) for k in self.select.alternate_keys]
         for name, dups in names:
@@ -109,15 +135,20 @@ class FileHandle:
             self.key_items.append((item.offset, item.size))
             self.keys.append(KeySpec(item.offset, item.size, duplicates=dups))
 
-    @property
-    def area(self) -> bytearray:
-        return self.instance.slots[self.slot]
-
     def path(self) -> str:
-        value = None
+        """The file an OPEN uses now; resolved again only when the environment values
+        or the working directory it came from changed (or it expanded a ``$VAR``)."""
+        run_unit = self.instance.run_unit
         if self.assign_reader is not None:
             value = bytes(self.assign_reader()).decode("latin-1").strip()
-        return resolve_assign(self.select, self.instance.run_unit, value)
+            return resolve_assign(self.select, run_unit, value)
+        source = (*[_ENVIRON.get(name) for name in self.env_names], run_unit.cwd)
+        if source != self.path_source:
+            self.last_path = resolve_assign(self.select, run_unit)
+            expands = self.select.assign.startswith("$") or any(
+                value is not None and value.startswith(b"$") for value in source[:-1])
+            self.path_source = None if expands else source
+        return self.last_path
 
     # ------------------------------------------------------------------ operations
     @_io_errors_as_status
@@ -129,15 +160,7 @@ class FileHandle:
         self.at_eof = False
         self.last_read_pos = None
         if self.organization == "INDEXED":
-            try:
-                from fakees.isam import IndexedFile  # type: ignore[attr-defined]
-            except ImportError:
-                return S.IO_ERROR
-            handle, status = IndexedFile.open(
-                path, mode, record_size=self.record_size, keys=self.keys,
-                min_size=None if self.min_size == self.record_size else self.min_size,
-                lock_mode=self.select.lock_mode or None, access=self.access,
-                optional=self.select.optional)
+            handle, status = IndexedFile.open(path, mode, **self.open_options)
             if handle is None:
                 return status
             self.handle = handle
@@ -192,24 +215,23 @@ class FileHandle:
                 self.mode = ""
 
     @_io_errors_as_status
-    def read(self, next_record: bool, previous: bool, key_offset: int | None,
-             lock: str) -> Status:
+    def read(self, next_record: bool, previous: bool, key_number: int, lock: str) -> Status:
+        """READ [NEXT|PREVIOUS]; a keyed READ uses key ``key_number`` (see key_number)."""
         if self.mode not in ("INPUT", "I-O"):
             return S.READ_NOT_ALLOWED
         if self.organization == "INDEXED":
-            lock_arg = {"LOCK": True, "NO LOCK": False}.get(lock)
-            kwargs = {} if lock_arg is None else {"lock": lock_arg}
+            options = _LOCK_OPTIONS.get(lock, _NO_OPTIONS)
             if previous:
-                status, rec = self.handle.read_previous(**kwargs)
+                status, rec = self.handle.read_previous(**options)
             elif next_record or self.access == "SEQUENTIAL":
-                status, rec = self.handle.read_next(**kwargs)
+                status, rec = self.handle.read_next(**options)
             else:
-                number = self._key_number(key_offset)
-                off, size = self.key_items[number]
-                status, rec = self.handle.read(number, bytes(self.area[off:off + size]),
-                                               **kwargs)
+                off, size = self.key_items[key_number]
+                status, rec = self.handle.read(key_number, bytes(self.area[off:off + size]),
+                                               **options)
             if rec is not None and status.code[0] == "0":
-                self.area[:] = fit_alnum(bytes(rec), self.record_size)
+                self.area[:] = rec if len(rec) == self.record_size else fit_alnum(
+                    bytes(rec), self.record_size)
             return status
         if self.at_eof:
             return S.NO_NEXT_RECORD if self.handle is not None else S.AT_END
@@ -230,7 +252,8 @@ class FileHandle:
         self.area[:] = fit_alnum(data, self.record_size)
         return S.SUCCESS if len(data) == self.record_size else Status("04")
 
-    def _key_number(self, key_offset: int | None) -> int:
+    def key_number(self, key_offset: int | None) -> int:
+        """The key (0 primary, 1.. alternate) whose field starts at ``key_offset``."""
         if key_offset is None:
             return 0
         for k, (off, _) in enumerate(self.key_items):
@@ -283,7 +306,7 @@ class FileHandle:
             return S.READ_NOT_ALLOWED
         if self.mode not in ("INPUT", "I-O"):
             return S.READ_NOT_ALLOWED
-        number = self._key_number(key_offset)
+        number = self.key_number(key_offset)
         off, size = self.key_items[number]
         size = key_size if key_size is not None else size
         return self.handle.start(number, bytes(self.area[off:off + size]), op)
@@ -344,7 +367,7 @@ def _dispatch(compiler: Compiler, handle: FileHandle, handlers: A.FileHandlers |
     def after(status: Status) -> None:
         writer = handle.status_writer
         if writer is not None:
-            writer(status.raw)
+            writer(_RAW.get(status.code) or status_bytes(status))
         code = status.code
         if code[0] == "0":
             if on_ok is not None:
@@ -395,7 +418,8 @@ def build_read(compiler: Compiler, stmt: A.Read) -> Callable[[], None]:
     keyed = handle.organization == "INDEXED" and not stmt.next and not stmt.previous and \
         handle.access != "SEQUENTIAL"
     after = _dispatch(compiler, handle, stmt.handlers, "2" if keyed else "1")
-    key_offset = compiler.lookup(stmt.key).offset if stmt.key is not None else None
+    key_number = handle.key_number(compiler.lookup(stmt.key).offset if stmt.key is not None
+                                   else None)
     into = None
     if stmt.into is not None:
         record = compiler.layout.file_items[handle.name][0]
@@ -403,7 +427,7 @@ def build_read(compiler: Compiler, stmt: A.Read) -> Callable[[], None]:
     next_record, previous, lock = stmt.next, stmt.previous, stmt.lock
 
     def read() -> None:
-        status = handle.read(next_record, previous, key_offset, lock)
+        status = handle.read(next_record, previous, key_number, lock)
         if into is not None and status.code[0] == "0":
             into()
         after(status)

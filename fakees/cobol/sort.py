@@ -105,7 +105,7 @@ def _read_all(handle: FileHandle, program: str) -> list[bytes]:
     _check(handle, handle.open("INPUT"), program)
     records = []
     while True:
-        status = handle.read(True, False, None, "")
+        status = handle.read(True, False, 0, "")
         if status.code[0] != "0":
             break
         records.append(bytes(handle.area[:handle.record_size]))
