@@ -3,7 +3,7 @@
 A file is two files on disk, as with the product: the data file named as
 mapped (``APPFILE01``) and its index ``APPFILE01.idx``; ``file`` recognises
 them as "Micro Focus File with Header (DAT)" and "Micro Focus Index File
-(IDX)".  A third file, ``APPFILE01.jnl``, is the commit journal (see
+(IDX)".  A third file, ``APPFILE01.jnl``, is the rollback journal (see
 docs/ISAM.md for the format and the crash-safety protocol).  A key number
 out of range, an unknown mode or START operator, or keys outside the record
 are the caller's bugs and raise ValueError.
@@ -56,9 +56,10 @@ writers.  With LOCK MODE AUTOMATIC a READ in I-O mode locks the
 record (releasing the previous one); MANUAL locks on ``lock=True``.  A record
 locked by another opener gives 9/068.
 
-Each WRITE, REWRITE and DELETE is one atomic, durable commit (one
-fdatasync, of the journal): kill -9 or power loss at any moment leaves the
-previous or the new state, and the next OPEN recovers.  A truncated or
+Each WRITE, REWRITE and DELETE is one atomic, durable commit through a
+rollback journal (fdatasync of the journal, then of each file changed: two
+for a REWRITE that leaves the keys alone): kill -9 or power loss at any
+moment leaves the previous or the new state, and the next OPEN recovers.  A truncated or
 foreign file at OPEN gives a status (9/161 not an indexed file, 9/041 corrupt
 index, 9/043 index missing), never an exception.
 

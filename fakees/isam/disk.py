@@ -25,6 +25,7 @@ _FLOCK = struct.Struct("@hhqqi4x")
 # change times, and since Linux 6.13 (multigrain timestamps) a file whose ctime
 # was looked at takes a fine-grained one at its next write and dirties its
 # inode, which made every commit's journal fdatasync about 50 us slower.
+_AT_FDCWD = -100
 _AT_EMPTY_PATH = 0x1000
 _STATX_INO = 0x100
 _STATX_INO_AT, _STATX_DEV_AT = 32, 136  # stx_ino (u64), stx_dev_major, stx_dev_minor (u32)
@@ -53,7 +54,23 @@ class DiskFile(Protocol):
 class Disk(Protocol):
     def open(self, path: str, *, create: bool, writable: bool) -> DiskFile: ...
     def sync_dir(self, path: str) -> None: ...
-    def boot_id(self) -> bytes: ...
+    def identity(self, path: str) -> tuple[int, int, int] | None: ...
+
+
+def _identity(dirfd: int, path: bytes, flags: int) -> tuple[int, int, int] | None:
+    """(device major, minor, inode) by statx, asking for nothing else (see _statx above)."""
+    if _statx is None:
+        return None
+    buf = getattr(_statx_buffers, "buf", None)
+    if buf is None:
+        buf = _statx_buffers.buf = ctypes.create_string_buffer(256)
+    if _statx(dirfd, path, flags, _STATX_INO, buf) != 0:
+        code = ctypes.get_errno()
+        if code == errno.ENOENT:
+            return None
+        raise OSError(code, os.strerror(code))
+    major, minor = struct.unpack_from("=II", buf, _STATX_DEV_AT)
+    return major, minor, struct.unpack_from("=Q", buf, _STATX_INO_AT)[0]
 
 
 class OsFile:
@@ -86,17 +103,8 @@ class OsFile:
         return os.lseek(self.fd, 0, os.SEEK_END)
 
     def identity(self) -> tuple[int, int, int] | None:
-        """(device major, minor, inode): which file this is, without asking for its times."""
-        if _statx is None:
-            return None
-        buf = getattr(_statx_buffers, "buf", None)
-        if buf is None:
-            buf = _statx_buffers.buf = ctypes.create_string_buffer(256)
-        if _statx(self.fd, b"", _AT_EMPTY_PATH, _STATX_INO, buf) != 0:
-            code = ctypes.get_errno()
-            raise OSError(code, os.strerror(code))
-        major, minor = struct.unpack_from("=II", buf, _STATX_DEV_AT)
-        return major, minor, struct.unpack_from("=Q", buf, _STATX_INO_AT)[0]
+        """Which file this descriptor refers to, without asking for its times."""
+        return _identity(self.fd, b"", _AT_EMPTY_PATH)
 
     def truncate(self, size: int) -> None:
         os.ftruncate(self.fd, size)
@@ -128,14 +136,9 @@ class OsFile:
 class OsDisk:
     """The real file system."""
 
-    _boot_id: bytes | None = None
-
-    def boot_id(self) -> bytes:
-        """16 bytes that change at every boot: unsynced writes survive only within one."""
-        if OsDisk._boot_id is None:
-            with open("/proc/sys/kernel/random/boot_id") as fh:
-                OsDisk._boot_id = bytes.fromhex(fh.read().strip().replace("-", ""))
-        return OsDisk._boot_id
+    def identity(self, path: str) -> tuple[int, int, int] | None:
+        """Which file ``path`` names now (None if none): a kept descriptor may be stale."""
+        return _identity(_AT_FDCWD, os.fsencode(path), 0)
 
     def open(self, path: str, *, create: bool, writable: bool) -> OsFile:
         flags = (os.O_RDWR if writable else os.O_RDONLY) | os.O_CLOEXEC

@@ -7,9 +7,10 @@ DELETE is one journal commit (fakees/isam/journal.py).
 
 Sharing: an exclusive opener holds a write lock on ``OPEN_LOCK`` for its
 whole life and caches freely.  Shared openers hold a read lock there and, for
-each operation, lock ``OP_LOCK`` (shared to read, exclusive to change), then
-re-read the index header and forget cached pages, since another process may
-have committed in between (``PENDING_LOCK`` keeps writers from starving).
+each operation, lock ``OP_LOCK`` (shared to read, exclusive to change, and
+exclusive to recover from a hot journal), then re-read the index header and
+forget cached pages, since another process may have committed in between
+(``PENDING_LOCK`` keeps writers from starving).
 Record locks are one-byte locks at ``RECORD_LOCK + slot``.  All lock bytes
 lie far beyond the end of the data.
 """
@@ -17,6 +18,7 @@ lie far beyond the end of the data.
 from __future__ import annotations
 
 import functools
+import os
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,8 +29,9 @@ from fakees.isam.btree import BTree, Node
 from fakees.isam.disk import Disk, DiskFile, OsDisk
 from fakees.isam.journal import Journal
 from fakees.isam.layout import (
+    CHANGES,
+    CHANGES_AT,
     DAT_HEADER,
-    MARK_AT,
     MAX_KEY_LENGTH,
     MAX_KEYS,
     PAGE,
@@ -61,26 +64,44 @@ _KEPT_FILES = 8  # parsed files kept across CLOSE -> OPEN per process
 
 @dataclass(slots=True)
 class _Kept:
-    """What an exclusive opener had parsed at CLOSE, and how the files looked then.
+    """What an exclusive opener had at CLOSE: its descriptors (unlocked) and parsed file.
 
-    ``stamps`` holds the data and index files' identities (device, inode)
-    and sizes plus the journal's position (epoch, records applied, next
-    offset).  Every commit by any opener moves the journal, replacing a file
-    changes its inode and cutting one its size, so an OPEN that finds the
-    same stamps may trust the pages and records parsed before.  An outside
-    program writing bytes in place without changing the size is not seen
-    (change times would tell, but reading them slows every commit down: see
-    fakees/isam/disk.py).
+    The next exclusive OPEN of the same path in this process takes the
+    descriptors if the paths still name the same files (``ids``: statx of
+    the data, index and journal files, no times), and the parsed state too
+    if, after recovery, the data header's change counter and both files'
+    sizes are as they were.  Every commit by any fakees opener moves the
+    counter (a rolled-back one restores it with the bytes it had), so a
+    program outside fakees editing bytes in place is the one change not seen.
     """
 
-    stamps: tuple[object, ...]
+    files: tuple[DiskFile, DiskFile, DiskFile | None]
+    ids: tuple[object, ...]
+    keys: tuple[KeySpec, ...]
+    changes: int
+    sizes: tuple[int, int]
     meta: Meta
     trees: list[BTree]
     records: dict[int, tuple[bytes, tuple[int, ...]]]
     slot_size: int
 
+    def discard(self) -> None:
+        for f in self.files:
+            if f is not None:
+                f.close()
 
-_kept: dict[tuple[int, int, int], _Kept] = {}  # by the data file's identity
+
+_kept: dict[tuple[str, Disk], _Kept] = {}  # by path, as given to OPEN, and disk
+
+
+def _forget_kept_in_child() -> None:
+    """A forked child shares the parent's open file descriptions, and so its locks."""
+    for kept in _kept.values():
+        kept.discard()
+    _kept.clear()
+
+
+os.register_at_fork(after_in_child=_forget_kept_in_child)
 
 
 @dataclass(slots=True)
@@ -139,15 +160,15 @@ class IndexedFile:
         self.record_locking = lock_mode in ("MANUAL", "AUTOMATIC") and mode == "I-O"
         self.dat: DiskFile | None = None
         self.idx: DiskFile | None = None
-        self.journal = Journal(disk, path + ".jnl", MARK_AT)
+        self.journal = Journal(disk, path + ".jnl")
+        self.changes = 0  # the data header's change counter as of the last commit seen
         self.meta: Meta | None = None
         self.trees: list[BTree] = []
         self.is_open = False
         self.absent = False  # OPTIONAL file opened INPUT while missing
         self.broken = False  # a commit failed half-way; the next OPEN recovers
         self.failed = False  # some operation failed: keep nothing at CLOSE
-        self._dat_id: tuple[int, int, int] | None = None  # set by exclusive openers
-        self._idx_id: tuple[int, int, int] | None = None
+        self._ids: tuple[object, ...] | None = None  # set when descriptors were kept
         self.cursor: _Cursor | None = _Cursor(0, b"", True)
         self.last_read: bytes | None = None  # primary key of the last record read
         self.last_written: bytes | None = None
@@ -182,22 +203,25 @@ class IndexedFile:
 
     def _open(self, record_size: int, min_size: int, optional: bool) -> Status:
         io = self.io
-        try:
-            self.dat = io.open(self.path, create=False, writable=True)
-        except PermissionError:
-            if self.mode != "INPUT" or self.exclusive:
-                raise
-            self.dat = io.open(self.path, create=False, writable=False)
-            self.writable = False
-        except FileNotFoundError:
-            if self.mode == "INPUT" and optional:
-                self.absent = True
-                return st.OPTIONAL_ABSENT
-            if self.mode != "OUTPUT" and not optional:
-                return st.FILE_NOT_FOUND
-            self.dat = io.open(self.path, create=True, writable=True)
-            io.sync_dir(self.path)
-        self.journal.mark_file = self.dat
+        kept = self._take_kept() if self.exclusive else None
+        if kept is not None:
+            self.dat, self.idx, self.journal.file = kept.files
+        else:
+            try:
+                self.dat = io.open(self.path, create=False, writable=True)
+            except PermissionError:
+                if self.mode != "INPUT" or self.exclusive:
+                    raise
+                self.dat = io.open(self.path, create=False, writable=False)
+                self.writable = False
+            except FileNotFoundError:
+                if self.mode == "INPUT" and optional:
+                    self.absent = True
+                    return st.OPTIONAL_ABSENT
+                if self.mode != "OUTPUT" and not optional:
+                    return st.FILE_NOT_FOUND
+                self.dat = io.open(self.path, create=True, writable=True)
+                io.sync_dir(self.path)
         if not self.dat.lock(OPEN_LOCK, self.exclusive, wait=False):
             return st.FILE_LOCKED
         with self._op_lock(write=True):
@@ -209,13 +233,28 @@ class IndexedFile:
                     return st.FILE_NOT_FOUND
                 self._create(record_size, min_size)
                 return st.SUCCESS if self.mode == "OUTPUT" else st.OPTIONAL_ABSENT
-            if not self._reuse(size):
-                self._load(size)
+            header = self.dat.read(0, DAT_HEADER)
+            if kept is None or not self._reuse(kept, header, size):
+                self._load(header, size)
         if not self.trees or (self.meta.record_size, self.meta.min_size) != (
             record_size, min_size
         ):
             return st.ATTRIBUTE_CONFLICT
         return st.SUCCESS
+
+    def _take_kept(self) -> _Kept | None:
+        """This process's descriptors of the file from its last CLOSE, if still the file's."""
+        kept = _kept.pop((self.path, self.io), None)
+        if kept is None:
+            return None
+        io = self.io
+        path = self.path
+        if kept.ids != (io.identity(path), io.identity(path + ".idx"),
+                        io.identity(path + ".jnl")):
+            kept.discard()
+            return None
+        self._ids = kept.ids
+        return kept
 
     def _open_idx(self, create: bool) -> DiskFile:
         if self.idx is None:
@@ -243,26 +282,30 @@ class IndexedFile:
         """OUTPUT (or OPTIONAL I-O/EXTEND of a missing file): a new empty file, atomically."""
         assert self.dat is not None
         idx = self._open_idx(create=True)
+        try:  # the counter goes on over an old file, so no kept state can match
+            self.changes = check_data_header(self.dat.read(0, DAT_HEADER))[2] + 1
+        except FormatError:
+            self.changes = int.from_bytes(os.urandom(6))
         meta = Meta(record_size, min_size, self.keys, pages=1 + len(self.keys))
         meta.roots = list(range(1, 1 + len(self.keys)))
         self.meta = meta
         self.trees = [BTree(self, self._entry_length(k), r) for k, r in zip(
             self.keys, meta.roots, strict=True)]
-        writes = {(DAT, 0): data_header(record_size, min_size), (IDX, 0): meta.encode()}
+        writes = {(DAT, 0): data_header(record_size, min_size, self.changes),
+                  (IDX, 0): meta.encode()}
         for tree in self.trees:
             writes[(IDX, tree.root * PAGE)] = tree.encode(Node(True, [], []))
         self.journal.commit([self.dat, idx], writes, {DAT: DAT_HEADER, IDX: meta.pages * PAGE})
         self._forget()
-        self._load(DAT_HEADER)
+        self._load(self.dat.read(0, DAT_HEADER), DAT_HEADER)
 
-    def _load(self, dat_size: int) -> None:
+    def _load(self, header: bytes, dat_size: int) -> None:
         """Read and check both headers (9/161, 9/043, 9/041 on a bad file).
 
         Trees are built only when the file's keys are the program's; otherwise
         ``trees`` stays empty and OPEN reports 39.
         """
-        assert self.dat is not None
-        record_size, min_size = check_data_header(self.dat.read(0, DAT_HEADER))
+        record_size, min_size, self.changes = check_data_header(header)
         idx = self._open_idx(create=False)
         meta = Meta.decode(idx.read(0, PAGE), idx.size())
         if (meta.record_size, meta.min_size) != (record_size, min_size):
@@ -276,57 +319,60 @@ class IndexedFile:
         self.trees = [BTree(self, self._entry_length(k), r)
                       for k, r in zip(meta.keys, meta.roots, strict=True)]
 
-    def _stamps(self, dat_size: int) -> tuple[object, ...]:
-        assert self.idx is not None
-        if self._idx_id is None:
-            self._idx_id = self.idx.identity()
-        journal = self.journal
-        return (self._dat_id, dat_size, self._idx_id, self.idx.size(),
-                journal.epoch, journal.applied, journal.end)
+    def _reuse(self, kept: _Kept, header: bytes, dat_size: int) -> bool:
+        """Take the file parsed before the last CLOSE if no commit happened since.
 
-    def _reuse(self, dat_size: int) -> bool:
-        """Take what this process parsed before its last CLOSE, if the files are the same.
-
-        Called after recovery, which replays (and so moves the journal past
-        the kept position) whatever a crashed writer committed meanwhile.
+        Called after recovery, which restores the counter with the rest of the
+        bytes when it rolls a commit back.
         """
-        assert self.dat is not None
-        if not self.exclusive:
+        assert self.idx is not None
+        changes = check_data_header(header)[2]
+        if kept.keys != self.keys or changes != kept.changes or kept.sizes != (
+                dat_size, self.idx.size()):
             return False
-        self._dat_id = self.dat.identity()
-        kept = _kept.pop(self._dat_id, None) if self._dat_id is not None else None
-        if kept is None or kept.meta.keys != self.keys:
-            return False
-        self._open_idx(create=False)
-        if kept.stamps != self._stamps(dat_size):
-            return False
+        self.changes = changes
         self.meta, self.trees, self._records = kept.meta, kept.trees, kept.records
         self.slot_size = kept.slot_size
         for tree in self.trees:
             tree.store = self
         return True
 
-    def _keep(self) -> None:
-        """At CLOSE of an exclusive opener: keep the parsed file for the next OPEN."""
+    def _keep(self) -> bool:
+        """At CLOSE of an exclusive opener: unlock, and park descriptors and parsed state."""
         clean = not (self._dat_writes or self._free_pages or self._meta_dirty
                      or any(tree.dirty for tree in self.trees))
-        if not (self._dat_id is not None and self.trees and clean and not self.failed
-                and self.dat is not None and self.idx is not None and self.meta is not None):
-            return
+        dat, idx, jnl = self.dat, self.idx, self.journal.file
+        if not (self.exclusive and self.trees and clean and not self.failed
+                and not self.broken and dat is not None and idx is not None
+                and self.meta is not None):
+            return False
         try:
-            stamps = self._stamps(self.dat.size())
+            if self._ids is None:
+                self._ids = (dat.identity(), idx.identity(),
+                             None if jnl is None else jnl.identity())
+            if self._ids[0] is None or self._ids[1] is None:
+                return False
+            sizes = (dat.size(), idx.size())
+            dat.unlock(OPEN_LOCK)
         except OSError:
-            return
+            return False
+        old = _kept.pop((self.path, self.io), None)
+        if old is not None:
+            old.discard()
         while len(_kept) >= _KEPT_FILES:
-            del _kept[next(iter(_kept))]
-        _kept[self._dat_id] = _Kept(stamps, self.meta, self.trees, self._records,
-                                    self.slot_size)
+            _kept.pop(next(iter(_kept))).discard()
+        _kept[(self.path, self.io)] = _Kept((dat, idx, jnl), self._ids, self.keys, self.changes,
+                                            sizes, self.meta, self.trees, self._records,
+                                            self.slot_size)
+        self.dat = self.idx = self.journal.file = None
+        return True
 
     def close(self) -> Status:
         if not self.is_open:
             return st.NOT_OPEN
-        self._keep()
-        self._release()
+        if not self._keep():
+            self._release()
+        self.is_open = False
         return st.SUCCESS
 
     def _release(self) -> None:
@@ -364,7 +410,8 @@ class IndexedFile:
         """Catch up with other writers (shared mode, each operation) or after an error."""
         self._recover()
         self._forget()
-        assert self.idx is not None
+        assert self.idx is not None and self.dat is not None
+        self.changes = check_data_header(self.dat.read(0, DAT_HEADER))[2]
         meta = Meta.decode(self.idx.read(0, PAGE), self.idx.size())
         self.meta = meta
         for tree, root in zip(self.trees, meta.roots, strict=True):
@@ -470,8 +517,9 @@ class IndexedFile:
         self._dat_writes.clear()
         self._free_pages.clear()
         self._meta_dirty = False
-        if writes:
-            self.journal.commit([self.dat, self.idx], writes, {})
+        self.changes += 1
+        writes[(DAT, CHANGES_AT)] = CHANGES.pack(self.changes)
+        self.journal.commit([self.dat, self.idx], writes, {})
 
     # -- locks on records ------------------------------------------------
 
@@ -797,6 +845,13 @@ class _OpLock:
         f.dat.lock(PENDING_LOCK, write, wait=True)
         f.dat.lock(OP_LOCK, write, wait=True)
         f.dat.unlock(PENDING_LOCK)
+        if not write and f.writable and f.journal.hot():
+            # Recovery writes the files: no other reader may look meanwhile.  Let go
+            # first (two readers upgrading in place would deadlock), then downgrade.
+            f.dat.unlock(OP_LOCK)
+            f.dat.lock(OP_LOCK, True, wait=True)
+            f._recover()
+            f.dat.lock(OP_LOCK, False, wait=True)
         if f.meta is not None:
             f._refresh()
 

@@ -27,7 +27,8 @@ _DAT_MAGIC = ((0, b"\x30\x00\x00\x7c"), (36, b"\x00\x3e"))
 _IDX_MAGIC = ((39, b"\x02"), (136, b"\x02\x02\x04\x04"))
 
 _DAT_DESC = struct.Struct(">8sHII")  # at 64: signature, version, record size, min size
-MARK_AT = 96  # the journal's mark (28 bytes, see journal.py) in the data file's header
+CHANGES_AT = 120  # u64 change counter, just before slot 0 (one pwrite with it)
+CHANGES = struct.Struct(">Q")
 _DAT_SIGNATURE = b"FKISDAT1"
 _IDX_DESC = struct.Struct(">8sHIIIH")  # at 256: signature, version, page, record, min, nkeys
 _IDX_SIGNATURE = b"FKISIDX1"
@@ -59,21 +60,26 @@ def _has(buf: bytes, marks: tuple[tuple[int, bytes], ...]) -> bool:
     return all(buf[at : at + len(value)] == value for at, value in marks)
 
 
-def data_header(record_size: int, min_size: int) -> bytes:
+def data_header(record_size: int, min_size: int, changes: int) -> bytes:
     buf = bytearray(DAT_HEADER)
     _stamp(buf, _DAT_MAGIC)
     _DAT_DESC.pack_into(buf, 64, _DAT_SIGNATURE, VERSION, record_size, min_size)
+    CHANGES.pack_into(buf, CHANGES_AT, changes)
     return bytes(buf)
 
 
-def check_data_header(buf: bytes) -> tuple[int, int]:
-    """(record size, min size) of a data file header, or FormatError 9/161."""
+def check_data_header(buf: bytes) -> tuple[int, int, int]:
+    """(record size, min size, change counter) of a data file header, or FormatError 9/161.
+
+    The counter goes up with every commit (as SQLite's file change counter):
+    an opener that finds the value it saw last knows the files are unchanged.
+    """
     if len(buf) < DAT_HEADER or not _has(buf, _DAT_MAGIC):
         raise FormatError(NOT_INDEXED_FILE, "no Micro Focus data file header")
     signature, version, record_size, min_size = _DAT_DESC.unpack_from(buf, 64)
     if signature != _DAT_SIGNATURE or version != VERSION or not 0 < min_size <= record_size:
         raise FormatError(NOT_INDEXED_FILE, "data file header of an unknown format")
-    return record_size, min_size
+    return record_size, min_size, CHANGES.unpack_from(buf, CHANGES_AT)[0]
 
 
 @dataclass

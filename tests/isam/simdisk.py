@@ -93,7 +93,6 @@ class SimDisk:
         self.files: dict[str, SimState] = {}
         self.calls = 0
         self.cut_at: int | None = None
-        self.boot = 1
         # file -> "keep" | "evict": its fdatasyncs fail with EIO; the unsynced writes
         # are lost to the disk but stay readable ("keep") or vanish ("evict")
         self.failing: dict[str, str] = {}
@@ -115,19 +114,12 @@ class SimDisk:
         for state in self.files.values():
             state.linked = True
 
-    def boot_id(self) -> bytes:
-        return self.boot.to_bytes(16, "big")
-
-    def unmount(self) -> None:
-        """A clean unmount (a cluster handing the disk over): everything written lands."""
-        for state in self.files.values():
-            state.durable = bytearray(state.current)
-            state.pending.clear()
-            state.linked = True
+    def identity(self, path: str) -> None:
+        """None: nothing is kept across CLOSE on a simulated disk (see SimFile.identity)."""
+        return None
 
     def power_off(self, rng: random.Random) -> None:
         """What the disk holds after the power comes back (and the machine rebooted)."""
-        self.boot += 1
         for name, state in list(self.files.items()):
             if not state.linked and rng.random() < 0.5:
                 del self.files[name]
