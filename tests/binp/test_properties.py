@@ -115,7 +115,7 @@ soup_values = st.one_of(
     st.binary(max_size=9),
     st.integers(0, 3).map(lambda flag: bytes([flag])),  # Booleans and just beyond
     st.builds(  # length-prefixed values whose prefix may be one off
-        lambda body, slack: struct.pack(">I", len(body) + slack) + body,
+        lambda body, slack: struct.pack(">I", max(len(body) + slack, 0)) + body,
         st.binary(max_size=6),
         st.integers(0, 1) | st.just(-1),
     ),
