@@ -642,13 +642,13 @@ class Compiler:
                 return self.store_number(dst, lambda: 0)
             write = dst.write
             if dst.size is not None:
-                filled = fill_pattern(pattern, dst.size)
-                return lambda: write(filled)
+                return self._store_constant(dst, fill_pattern(pattern, dst.size))
             where = dst.where
             return lambda: write(fill_pattern(pattern, where()[2]))
         if cat in (NUMERIC, INDEX, NUMERIC_EDITED):
             if kind == "num":
-                return self.store_number(dst, self.num_expr(source))
+                return self._move_digits(source, dst) or self.store_number(
+                    dst, self.num_expr(source))
             read = self.alnum_expr(source)
             if isinstance(source, A.Ref) and source.ref_start is None:
                 src_item = self.lookup(source)
@@ -670,6 +670,8 @@ class Compiler:
             where = dst.where
             return lambda: write(fit_alnum(bytes(read()), where()[2], justified))
         size = dst.size
+        if isinstance(source, A.StrLit | A.NumLit):  # MOVE 'CBLAPP01 ' TO LK-PGMNAME
+            return self._store_constant(dst, fit_alnum(bytes(read()), size, justified))
         if justified and kind == "num" and isinstance(source, A.Ref) and \
                 self.lookup(source).usage == "DISPLAY" and not self.lookup(source).signed:
             # GnuCOBOL: an unsigned DISPLAY item's digits are right-justified when shorter
@@ -690,6 +692,48 @@ class Compiler:
 
             return move_same
         return lambda: write(fit_alnum(bytes(read()), size, justified))
+
+    @staticmethod
+    def _store_constant(dst: Access, data: bytes) -> Fn:
+        """Bytes fixed at compile time into a fixed place."""
+        if dst.static is not None:
+            buf, off = dst.static
+            end = off + len(data)
+
+            def store_static() -> None:
+                buf[off:end] = data
+
+            return store_static
+        write = dst.write
+        return lambda: write(data)
+
+    def _move_digits(self, source: A.Expr, dst: Access) -> Fn | None:
+        """MOVE between unsigned integer DISPLAY items: valid digits are copied, zero-padded
+        or cut on the left, as decode and encode would; anything else takes the general
+        path (and its error 163)."""
+        if not isinstance(source, A.Ref) or dst.category != NUMERIC or dst.size is None:
+            return None
+        src = self.access(source)
+        if src.category != NUMERIC or src.size is None:
+            return None
+        for item in (src.item, dst.item):
+            if item.usage != "DISPLAY" or item.signed or item.scale or item.sign_separate:
+                return None
+        read, write = src.read, dst.write
+        general = self.store_number(dst, self.num_getter(src))
+        cut = src.item.digits - dst.item.digits
+        zeros = b"0" * -cut
+
+        def move_digits() -> None:
+            raw = read()
+            if not raw.isdigit():
+                general()
+            elif cut > 0:
+                write(raw[cut:])
+            else:
+                write(zeros + raw if zeros else raw)
+
+        return move_digits
 
     def store_number(self, dst: Access, get: Callable[[], Number],
                      rounded: bool = False) -> Fn:
@@ -814,8 +858,12 @@ class Compiler:
         single = len(plan) == 1 and not check and remainder is None
 
         if single and not stores[0][2] and stores[0][0].category != NUMERIC_EDITED:
+            target = stores[0][0]
+            if verb in ("ADD", "SUBTRACT") and reads_old and target.static is not None and all(
+                    isinstance(o, A.NumLit | A.Ref) for o in stmt.operands):
+                return _add_in_place(target, total, verb == "SUBTRACT")
             old, fn = plan[0][0], plan[0][1]
-            setter = self.num_setter(stores[0][0])
+            setter = self.num_setter(target)
 
             def arith_direct() -> None:
                 try:
@@ -1053,12 +1101,19 @@ class Compiler:
             name_fn = self.alnum_expr(stmt.env_name)
             store = self._store_bytes(acc)
             return lambda: store(inst.run_unit.environment(bytes(name_fn()).decode().strip()))
-        if source in ("DATE", "DATE YYYYMMDD", "TIME", "DAY", "DAY YYYYDDD"):
+        if source in functions.CLOCKS:
+            clock, width = functions.CLOCKS[source]
+            if acc.static is not None and acc.size == width and not acc.item.justified and \
+                    acc.category not in (NUMERIC, INDEX, NUMERIC_EDITED):
+                buf, off = acc.static  # ACCEPT WK-DATE FROM DATE: the digits as they are
+                end = off + width
+
+                def accept_clock() -> None:
+                    buf[off:end] = clock()
+
+                return accept_clock
             store = self._store_digits(acc)
-            return lambda: store(functions.clock_value(source))
-        if source == "DAY-OF-WEEK":
-            store = self._store_digits(acc)
-            return lambda: store(functions.clock_value(source))
+            return lambda: store(clock())
         store = self._store_bytes(acc)
         if source == "COMMAND-LINE":
             return lambda: store(inst.run_unit.command_line.encode("latin-1", "replace"))
@@ -1100,6 +1155,9 @@ class Compiler:
         if pointer is None and stmt.overflow is None and stmt.not_overflow is None and all(
                 d is None for _, d in parts):
             # the common STRING ... DELIMITED BY SIZE INTO x: one join, one slice store
+            gathered = self._string_gather(stmt, target)
+            if gathered is not None:
+                return gathered
             sources = tuple(src for src, _ in parts)
             where = target.where
 
@@ -1143,6 +1201,50 @@ class Compiler:
                 not_overflow()
 
         return string
+
+    def _string_gather(self, stmt: A.StringStmt, target: Access) -> Fn | None:
+        """STRING of literals and fixed WORKING-STORAGE text, DELIMITED BY SIZE, that fills
+        its fixed receiver: the pieces are slices known at compile time, joined in one go."""
+        if target.size is None:
+            return None
+        pieces: list[Any] = []  # bytes, or [buffer, start, end]
+        for part in stmt.parts:
+            source = part.source
+            if isinstance(source, A.StrLit | A.NumLit | A.Figurative):
+                data = bytes(self.alnum_expr(source)())
+                if pieces and isinstance(pieces[-1], bytes):
+                    pieces[-1] += data
+                else:
+                    pieces.append(data)
+                continue
+            if not isinstance(source, A.Ref) or self.kind(source) != "alnum":
+                return None
+            acc = self.access(source)
+            if acc.static is None or acc.size is None:
+                return None
+            buf, off = acc.static
+            last = pieces[-1] if pieces else None
+            if isinstance(last, list) and last[0] is buf and last[2] == off:
+                last[2] = off + acc.size  # WK-TIME(1:2) WK-TIME(3:2): one slice
+            else:
+                pieces.append([buf, off, off + acc.size])
+        total = sum(len(p) if isinstance(p, bytes) else p[2] - p[1] for p in pieces)
+        size = target.size
+        if total < size:
+            return None
+        joined = [p if isinstance(p, bytes) else b"" for p in pieces]
+        plan = tuple((k, p[0], p[1], p[2]) for k, p in enumerate(pieces)
+                     if not isinstance(p, bytes))
+        write = target.write
+        cut = total > size
+
+        def string_gather() -> None:
+            for k, buf, start, end in plan:
+                joined[k] = buf[start:end]
+            data = b"".join(joined)
+            write(data[:size] if cut else data)
+
+        return string_gather
 
     def _pointer(self, ref: A.Ref | None) -> tuple[Callable[[], int], Callable[[int], None]] | None:
         if ref is None:
@@ -1512,6 +1614,23 @@ def _catch_exit_perform(fn: Fn, inline: bool = True) -> Fn:
             pass
 
     return guarded
+
+
+def _add_in_place(target: Access, total: Callable[[], Number], subtract: bool) -> Fn:
+    """ADD x TO y / SUBTRACT x FROM y on a fixed WORKING-STORAGE item, no phrases:
+    decode, add and encode in one closure."""
+    decode, encode = numeric_codec(target.item)
+    buf, off = target.static  # type: ignore[misc]
+    end = off + target.item.size
+    if subtract:
+        def subtract_in_place() -> None:
+            buf[off:end] = encode(decode(buf[off:end]) - total())
+
+        return subtract_in_place
+    def add_in_place() -> None:
+        buf[off:end] = encode(decode(buf[off:end]) + total())
+
+    return add_in_place
 
 
 def _divider(a: Callable[[], Number], b: Callable[[], Number]) -> Callable[[], Number]:

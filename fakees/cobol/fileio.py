@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from fakees.cobol import ast as A
@@ -63,18 +64,13 @@ def resolve_assign(select: A.Select, run_unit: RunUnit, value: str | None = None
     return run_unit.path(name)
 
 
-def _io_errors_as_status(method: Callable[..., Status]) -> Callable[..., Status]:
-    """An operating-system failure (disk full, EIO) is file status 30, not a traceback."""
-
-    def guarded(self: FileHandle, *args: Any) -> Status:
-        try:
-            return method(self, *args)
-        except OSError:
-            return S.IO_ERROR
-
-    guarded.__name__ = method.__name__
-    guarded.__doc__ = method.__doc__
-    return guarded
+def io_status(operation: Callable[..., Status], *args: Any) -> Status:
+    """Run a FileHandle operation: an operating-system failure (disk full, EIO) is file
+    status 30, not a traceback (the compiled statements do the same inline)."""
+    try:
+        return operation(*args)
+    except OSError:
+        return S.IO_ERROR
 
 
 class FileHandle:
@@ -151,7 +147,6 @@ class FileHandle:
         return self.last_path
 
     # ------------------------------------------------------------------ operations
-    @_io_errors_as_status
     def open(self, mode: str) -> Status:
         if self.mode:
             return S.ALREADY_OPEN
@@ -191,7 +186,6 @@ class FileHandle:
         self.mode = mode
         return created
 
-    @_io_errors_as_status
     def close(self) -> Status:
         if not self.mode:
             return S.NOT_OPEN
@@ -214,7 +208,6 @@ class FileHandle:
             except OSError:
                 self.mode = ""
 
-    @_io_errors_as_status
     def read(self, next_record: bool, previous: bool, key_number: int, lock: str) -> Status:
         """READ [NEXT|PREVIOUS]; a keyed READ uses key ``key_number`` (see key_number)."""
         if self.mode not in ("INPUT", "I-O"):
@@ -261,7 +254,6 @@ class FileHandle:
                 return k
         return 0
 
-    @_io_errors_as_status
     def write(self, size: int, advancing: tuple[str, int | None] | None = None) -> Status:
         if self.mode not in ("OUTPUT", "EXTEND", "I-O") or (
                 self.organization != "INDEXED" and self.mode == "I-O"):
@@ -276,7 +268,6 @@ class FileHandle:
             self.handle.write(bytes(self.area[:self.record_size]))
         return S.SUCCESS
 
-    @_io_errors_as_status
     def rewrite(self, size: int) -> Status:
         if self.mode != "I-O":
             return S.UPDATE_NOT_ALLOWED
@@ -291,7 +282,6 @@ class FileHandle:
         self.last_read_pos = None
         return S.SUCCESS
 
-    @_io_errors_as_status
     def delete(self) -> Status:
         if self.mode != "I-O":
             return S.UPDATE_NOT_ALLOWED
@@ -300,7 +290,6 @@ class FileHandle:
         off, size = self.key_items[0]
         return self.handle.delete(bytes(self.area[off:off + size]))
 
-    @_io_errors_as_status
     def start(self, op: str, key_offset: int | None, key_size: int | None) -> Status:
         if self.organization != "INDEXED":
             return S.READ_NOT_ALLOWED
@@ -311,7 +300,6 @@ class FileHandle:
         size = key_size if key_size is not None else size
         return self.handle.start(number, bytes(self.area[off:off + size]), op)
 
-    @_io_errors_as_status
     def unlock(self) -> Status:
         if self.organization == "INDEXED" and self.mode:
             return self.handle.unlock()
@@ -351,10 +339,13 @@ def _bind_status(compiler: Compiler, handle: FileHandle) -> None:
                                                          handle.select.pos)).read
 
 
-def _dispatch(compiler: Compiler, handle: FileHandle, handlers: A.FileHandlers | None,
-              condition: str) -> Callable[[Status], None]:
-    """Status -> FILE STATUS item, AT END/INVALID KEY phrases, or a run-time error."""
+def _statement(compiler: Compiler, handle: FileHandle, handlers: A.FileHandlers | None,
+               condition: str, operation: Callable[[], Status],
+               then: Callable[[], None] | None = None) -> Callable[[], None]:
+    """A file statement: the operation, ``then`` when it succeeded (READ INTO), its status
+    to the FILE STATUS item, AT END/INVALID KEY phrases, or a run-time error."""
     _bind_status(compiler, handle)
+    writer = handle.status_writer
     on_exc = compiler.block(handlers.exception) if handlers and handlers.exception is not None \
         else None
     on_ok = compiler.block(handlers.not_exception) if handlers and \
@@ -364,11 +355,16 @@ def _dispatch(compiler: Compiler, handle: FileHandle, handlers: A.FileHandlers |
     name = handle.name
     use_procedure = compiler.declarative(name)
 
-    def after(status: Status) -> None:
-        writer = handle.status_writer
-        if writer is not None:
-            writer(_RAW.get(status.code) or status_bytes(status))
+    def statement() -> None:
+        try:
+            status = operation()
+        except OSError:
+            status = S.IO_ERROR
         code = status.code
+        if code[0] == "0" and then is not None:
+            then()
+        if writer is not None:
+            writer(_RAW.get(code) or status_bytes(status))
         if code[0] == "0":
             if on_ok is not None:
                 on_ok()
@@ -382,57 +378,51 @@ def _dispatch(compiler: Compiler, handle: FileHandle, handlers: A.FileHandlers |
         raise CobolRuntimeError(rts, f"{name}: {status.meaning}", program,
                                 file=handle.path(), status=code)
 
-    return after
+    return statement
+
+
+def _sequence(fns: list[Callable[[], None]]) -> Callable[[], None]:
+    """OPEN and CLOSE of several files: one statement per file, in order."""
+    if len(fns) == 1:
+        return fns[0]
+    fns_t = tuple(fns)
+
+    def each() -> None:
+        for fn in fns_t:
+            fn()
+
+    return each
 
 
 def build_open(compiler: Compiler, stmt: A.Open) -> Callable[[], None]:
     ops = []
     for mode, name in stmt.files:
         handle = _file(compiler, name)
-        ops.append((handle, mode, _dispatch(compiler, handle, None, "")))
-    ops_t = tuple(ops)
-
-    def open_files() -> None:
-        for handle, mode, after in ops_t:
-            after(handle.open(mode))
-
-    return open_files
+        ops.append(_statement(compiler, handle, None, "", partial(handle.open, mode)))
+    return _sequence(ops)
 
 
 def build_close(compiler: Compiler, stmt: A.Close) -> Callable[[], None]:
     ops = []
     for name in stmt.files:
         handle = _file(compiler, name)
-        ops.append((handle, _dispatch(compiler, handle, None, "")))
-    ops_t = tuple(ops)
-
-    def close_files() -> None:
-        for handle, after in ops_t:
-            after(handle.close())
-
-    return close_files
+        ops.append(_statement(compiler, handle, None, "", handle.close))
+    return _sequence(ops)
 
 
 def build_read(compiler: Compiler, stmt: A.Read) -> Callable[[], None]:
     handle = _file(compiler, stmt.file)
     keyed = handle.organization == "INDEXED" and not stmt.next and not stmt.previous and \
         handle.access != "SEQUENTIAL"
-    after = _dispatch(compiler, handle, stmt.handlers, "2" if keyed else "1")
     key_number = handle.key_number(compiler.lookup(stmt.key).offset if stmt.key is not None
                                    else None)
     into = None
     if stmt.into is not None:
         record = compiler.layout.file_items[handle.name][0]
         into = compiler.mover(A.Ref(record.name, stmt.into.pos), stmt.into)
-    next_record, previous, lock = stmt.next, stmt.previous, stmt.lock
-
-    def read() -> None:
-        status = handle.read(next_record, previous, key_number, lock)
-        if into is not None and status.code[0] == "0":
-            into()
-        after(status)
-
-    return read
+    return _statement(compiler, handle, stmt.handlers, "2" if keyed else "1",
+                      partial(handle.read, stmt.next, stmt.previous, key_number, stmt.lock),
+                      into)
 
 
 def _record_file(compiler: Compiler, ref: A.Ref) -> tuple[FileHandle, int]:
@@ -447,49 +437,44 @@ def _record_file(compiler: Compiler, ref: A.Ref) -> tuple[FileHandle, int]:
 def build_record_op(compiler: Compiler, stmt: A.Write | A.Rewrite) -> Callable[[], None]:
     """WRITE and REWRITE: optional FROM, then the operation on the record's file."""
     handle, size = _record_file(compiler, stmt.record)
-    after = _dispatch(compiler, handle, stmt.handlers, "2")
-    source = compiler.mover(stmt.source, stmt.record) if stmt.source is not None else None
-    if isinstance(stmt, A.Write):
-        advancing = None
-        if stmt.advancing is not None:
-            when, lines = stmt.advancing
-            count = compiler.int_expr(lines) if lines is not None else None
-            advancing = (when, count)
+    operation: Callable[[], Status]
+    if isinstance(stmt, A.Write) and stmt.advancing is not None:
+        when, lines = stmt.advancing
+        count = compiler.int_expr(lines) if lines is not None else None
 
-        def operation(size: int) -> Status:
-            if advancing is None:
-                return handle.write(size)
-            when, count = advancing
+        def operation() -> Status:
             return handle.write(size, (when, count() if count is not None else None))
+    elif isinstance(stmt, A.Write):
+        operation = partial(handle.write, size)
     else:
-        operation = handle.rewrite
+        operation = partial(handle.rewrite, size)
+    run = _statement(compiler, handle, stmt.handlers, "2", operation)
+    if stmt.source is None:
+        return run
+    source = compiler.mover(stmt.source, stmt.record)
 
-    def record_op() -> None:
-        if source is not None:
-            source()
-        after(operation(size))
+    def record_from() -> None:
+        source()
+        run()
 
-    return record_op
+    return record_from
 
 
 def build_delete(compiler: Compiler, stmt: A.Delete) -> Callable[[], None]:
     handle = _file(compiler, stmt.file)
-    after = _dispatch(compiler, handle, stmt.handlers, "2")
-    return lambda: after(handle.delete())
+    return _statement(compiler, handle, stmt.handlers, "2", handle.delete)
 
 
 def build_start(compiler: Compiler, stmt: A.Start) -> Callable[[], None]:
     handle = _file(compiler, stmt.file)
-    after = _dispatch(compiler, handle, stmt.handlers, "2")
     key_offset = key_size = None
     if stmt.key is not None:
         item = compiler.lookup(stmt.key)
         key_offset, key_size = item.offset, item.size
-    op = stmt.op
-    return lambda: after(handle.start(op, key_offset, key_size))
+    return _statement(compiler, handle, stmt.handlers, "2",
+                      partial(handle.start, stmt.op, key_offset, key_size))
 
 
 def build_unlock(compiler: Compiler, stmt: A.Unlock) -> Callable[[], None]:
     handle = _file(compiler, stmt.file)
-    after = _dispatch(compiler, handle, None, "")
-    return lambda: after(handle.unlock())
+    return _statement(compiler, handle, None, "", handle.unlock)

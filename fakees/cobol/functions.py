@@ -81,23 +81,39 @@ def numval(data: bytes, currency: bool = False) -> Any:
     return int(value) if value == value.to_integral_value() and "." not in text else value
 
 
-def clock_value(source: str, now: datetime.datetime | None = None) -> bytes:
-    now = now or datetime.datetime.now()
-    # f-strings, not strftime: a service program ACCEPTs these on every call
-    if source == "DATE":
-        return f"{now.year % 100:02d}{now.month:02d}{now.day:02d}".encode()
-    if source == "DATE YYYYMMDD":
-        return f"{now.year:04d}{now.month:02d}{now.day:02d}".encode()
-    if source == "TIME":
-        return (f"{now.hour:02d}{now.minute:02d}{now.second:02d}"
-                f"{now.microsecond // 10000:02d}").encode()
-    if source == "DAY":
-        return now.strftime("%y%j").encode()
-    if source == "DAY YYYYDDD":
-        return now.strftime("%Y%j").encode()
-    if source == "DAY-OF-WEEK":
-        return str(now.isoweekday()).encode()
-    raise ValueError(source)
+def _date() -> bytes:
+    now = datetime.datetime.now()
+    return b"%02d%02d%02d" % (now.year % 100, now.month, now.day)
+
+
+def _date_yyyymmdd() -> bytes:
+    now = datetime.datetime.now()
+    return b"%04d%02d%02d" % (now.year, now.month, now.day)
+
+
+def _time() -> bytes:
+    now = datetime.datetime.now()
+    return b"%02d%02d%02d%02d" % (now.hour, now.minute, now.second, now.microsecond // 10000)
+
+
+def _day() -> bytes:
+    return datetime.datetime.now().strftime("%y%j").encode()
+
+
+def _day_yyyyddd() -> bytes:
+    return datetime.datetime.now().strftime("%Y%j").encode()
+
+
+def _day_of_week() -> bytes:
+    return b"%d" % datetime.datetime.now().isoweekday()
+
+
+# ACCEPT ... FROM: the clock reading and its width; bytes formatting, not strftime, for
+# the ones a service program ACCEPTs on every call
+CLOCKS: dict[str, tuple[Callable[[], bytes], int]] = {
+    "DATE": (_date, 6), "DATE YYYYMMDD": (_date_yyyymmdd, 8), "TIME": (_time, 8),
+    "DAY": (_day, 5), "DAY YYYYDDD": (_day_yyyyddd, 7), "DAY-OF-WEEK": (_day_of_week, 1),
+}
 
 
 def current_date() -> bytes:

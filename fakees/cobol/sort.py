@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from fakees.cobol import ast as A
 from fakees.cobol.data import INDEX, NUMERIC, fit_alnum, numeric_codec
 from fakees.cobol.errors import CobolRuntimeError
+from fakees.cobol.fileio import io_status
 from fakees.isam import status as S
 
 if TYPE_CHECKING:
@@ -102,23 +103,23 @@ def _declared(compiler: Compiler, name: str) -> FileHandle:
 
 
 def _read_all(handle: FileHandle, program: str) -> list[bytes]:
-    _check(handle, handle.open("INPUT"), program)
+    _check(handle, io_status(handle.open, "INPUT"), program)
     records = []
     while True:
-        status = handle.read(True, False, 0, "")
+        status = io_status(handle.read, True, False, 0, "")
         if status.code[0] != "0":
             break
         records.append(bytes(handle.area[:handle.record_size]))
-    _check(handle, handle.close(), program)
+    _check(handle, io_status(handle.close), program)
     return records
 
 
 def _write_all(handle: FileHandle, records: list[bytes], program: str) -> None:
-    _check(handle, handle.open("OUTPUT"), program)
+    _check(handle, io_status(handle.open, "OUTPUT"), program)
     for record in records:
         handle.area[:] = fit_alnum(record, handle.record_size)
-        _check(handle, handle.write(handle.record_size), program)
-    _check(handle, handle.close(), program)
+        _check(handle, io_status(handle.write, handle.record_size), program)
+    _check(handle, io_status(handle.close), program)
 
 
 def _check(handle: FileHandle, status: S.Status, program: str) -> None:

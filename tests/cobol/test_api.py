@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,33 @@ def test_stop_run_and_short_buffer(stateful: Path, tmp_path: Path) -> None:
         prog.call([b"ONE  ", bytearray(7)])
     with pytest.raises(StopRun):
         prog.call([bytearray(b"STOP "), bytearray(7)])
+
+
+HOSTCOPY = """       IDENTIFICATION DIVISION.
+       PROGRAM-ID. HOSTCOPY.
+       DATA DIVISION.
+       LINKAGE SECTION.
+       01 LK-HOST PIC X(20).
+       01 LK-IN   PIC X(4).
+       01 LK-OUT  PIC X(4).
+       PROCEDURE DIVISION USING LK-HOST LK-IN LK-OUT.
+           CALL 'gethostname' USING LK-HOST BY VALUE 20
+           MOVE LK-IN TO LK-OUT
+           EXIT PROGRAM.
+"""
+
+
+def test_buffers_are_the_callers_on_every_call(tmp_path: Path) -> None:
+    """The same buffers again, new ones, and the same ones changed in place: the program
+    (and the C function it calls) always works on the buffers of this call."""
+    (tmp_path / "HOSTCOPY.cbl").write_text(HOSTCOPY)
+    prog = load_program(tmp_path / "HOSTCOPY.cbl")
+    host = socket.gethostname().encode()[:19]
+    first = [bytearray(20), bytearray(b"AAAA"), bytearray(4)]
+    second = [bytearray(20), bytearray(b"BBBB"), bytearray(4)]
+    for args, word in [(first, b"AAAA"), (second, b"BBBB"), (first, b"CCCC")]:
+        args[0][:] = bytes(20)
+        args[1][:] = word
+        prog.call(args)
+        assert args[0].split(b"\0")[0] == host and args[2] == word
+    assert second[2] == b"BBBB"

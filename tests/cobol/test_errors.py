@@ -96,6 +96,11 @@ def test_non_numeric_data_in_arithmetic_is_163(tmp_path: Path) -> None:
     assert "Illegal character in numeric field" in err.render()
 
 
+def test_non_numeric_data_in_a_move_is_163_at_its_line(tmp_path: Path) -> None:
+    err = run_error(tmp_path, '           DISPLAY "FIRST SENTENCE".\n           MOVE N TO I.\n')
+    assert err.code == 163 and err.line == 11 and err.program == "BAD"
+
+
 def test_program_not_found_is_173(tmp_path: Path) -> None:
     err = run_error(tmp_path, '           CALL "NOWHERE-PROGRAM".\n')
     assert err.code == 173

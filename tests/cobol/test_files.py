@@ -117,3 +117,46 @@ def test_assign_external_resolution(monkeypatch: pytest.MonkeyPatch, tmp_path: P
         monkeypatch.setenv(key, value)
     select = A.Select("APPFILE", Position("x", 1, 1), "APPFILE01", external=True)
     assert resolve_assign(select, RunUnit(cwd=str(tmp_path))) == str(tmp_path / expected)
+
+
+WRITER = """       IDENTIFICATION DIVISION.
+       PROGRAM-ID. WRITER.
+       ENVIRONMENT DIVISION.
+       INPUT-OUTPUT SECTION.
+       FILE-CONTROL.
+           SELECT OUT-FILE ASSIGN TO EXTERNAL OUTFILE01
+               ORGANIZATION LINE SEQUENTIAL.
+       DATA DIVISION.
+       FILE SECTION.
+       FD OUT-FILE.
+       01 OUT-REC PIC X(8).
+       LINKAGE SECTION.
+       01 LK-TEXT PIC X(8).
+       PROCEDURE DIVISION USING LK-TEXT.
+           OPEN OUTPUT OUT-FILE
+           WRITE OUT-REC FROM LK-TEXT
+           CLOSE OUT-FILE
+           EXIT PROGRAM.
+"""
+
+
+def test_each_open_follows_the_environment_of_the_moment(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A loaded program keeps no stale file name: every OPEN sees the variables as they
+    are then (dd_ first, then the plain name, $VAR expanded)."""
+    for name in ("dd_OUTFILE01", "DD_OUTFILE01", "OUTFILE01", "FAKEES_T_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "WRITER.cbl").write_text(WRITER)
+    prog = load_program(tmp_path / "WRITER.cbl", run_unit=RunUnit(cwd=str(tmp_path)))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    steps = [({}, "OUTFILE01"), ({"OUTFILE01": "plain.txt"}, "plain.txt"),
+             ({"dd_OUTFILE01": "dd.txt"}, "dd.txt"),
+             ({"dd_OUTFILE01": "$FAKEES_T_DIR/x.txt", "FAKEES_T_DIR": "a"}, "a/x.txt"),
+             ({"FAKEES_T_DIR": "b"}, "b/x.txt")]
+    for number, (env, expected) in enumerate(steps):
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        text = f"CALL{number}".ljust(8).encode()
+        prog.call([bytearray(text)])
+        assert (tmp_path / expected).read_bytes() == text.rstrip() + b"\n", expected
