@@ -9,6 +9,7 @@ run-time does for ``CALL 'gethostname'``.
 from __future__ import annotations
 
 import ctypes
+import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -95,7 +96,7 @@ def build_call(compiler: Compiler, stmt: A.Call) -> Callable[[], None]:
                     return
                 raise CobolRuntimeError(173, f"'{name}'", inst.name)
             c_functions[name] = fn
-        code = fn(*[get() for get in c_args_t])
+        code = fn(*map(operator.call, c_args_t))
         if returning is not None:
             returning(code)
         else:

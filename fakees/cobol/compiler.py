@@ -193,8 +193,17 @@ class Compiler:
                 paras.append(_paragraph_of_sentences(
                     [_block_of(steps, program) for steps in sentences]))
             else:  # no NEXT SENTENCE: the paragraph runs its statements in one loop
-                paras.append(_flat_paragraph(
-                    tuple(step for steps in sentences for step in steps), program))
+                steps = tuple(step for steps in sentences for step in steps)
+                last = para.sentences[-1][-1] if para.sentences and para.sentences[-1] \
+                    else None
+                if isinstance(last, A.Goback) or (isinstance(last, A.Exit)
+                                                  and last.kind == "PROGRAM"):
+                    # a paragraph that ends the program says so by its return value:
+                    # an exception through the run unit costs more than the rest of a call
+                    paras.append(_flat_paragraph(steps[:-1], program, self.inst,
+                                                 isinstance(last, A.Goback)))
+                else:
+                    paras.append(_flat_paragraph(steps, program))
         return paras
 
     def _compiled(self, stmts: list[A.Stmt]) -> tuple[tuple[int, Fn], ...]:
@@ -861,7 +870,9 @@ class Compiler:
             target = stores[0][0]
             if verb in ("ADD", "SUBTRACT") and reads_old and target.static is not None and all(
                     isinstance(o, A.NumLit | A.Ref) for o in stmt.operands):
-                return _add_in_place(target, total, verb == "SUBTRACT")
+                constant = total() if all(isinstance(o, A.NumLit) for o in stmt.operands) \
+                    else None  # literals only: their sum is known now
+                return _add_in_place(target, total, verb == "SUBTRACT", constant)
             old, fn = plan[0][0], plan[0][1]
             setter = self.num_setter(target)
 
@@ -1501,18 +1512,24 @@ def _block_of(steps: tuple[tuple[int, Fn], ...], program: str) -> Fn:
     return block
 
 
-def _flat_paragraph(steps: tuple[tuple[int, Fn], ...], program: str) -> Fn:
-    """A paragraph without NEXT SENTENCE: its sentences' statements as one block."""
+def _flat_paragraph(steps: tuple[tuple[int, Fn], ...], program: str,
+                    ends_program: ProgramInstance | None = None, goback: bool = False) -> Fn:
+    """A paragraph without NEXT SENTENCE: its sentences' statements as one block. With
+    ``ends_program`` its last statement (EXIT PROGRAM, GOBACK) is left out and the
+    paragraph returns True when that statement would leave the program (see run_range)."""
 
-    def paragraph() -> None:
+    def paragraph() -> bool | None:
         line = 0
         try:
             for line, fn in steps:  # noqa: B007 - read by the handler below
                 fn()
         except ExitParagraph:
-            pass
+            return None
         except _ERRORS as exc:
             _reraise(exc, line, program)
+        if ends_program is None:
+            return None
+        return goback or not ends_program.is_main  # EXIT PROGRAM does nothing in a main
 
     return paragraph
 
@@ -1616,7 +1633,8 @@ def _catch_exit_perform(fn: Fn, inline: bool = True) -> Fn:
     return guarded
 
 
-def _add_in_place(target: Access, total: Callable[[], Number], subtract: bool) -> Fn:
+def _add_in_place(target: Access, total: Callable[[], Number], subtract: bool,
+                  constant: Number | None) -> Fn:
     """ADD x TO y / SUBTRACT x FROM y on a fixed WORKING-STORAGE item, no phrases:
     decode, add and encode in one closure."""
     decode, encode = numeric_codec(target.item)
@@ -1627,6 +1645,12 @@ def _add_in_place(target: Access, total: Callable[[], Number], subtract: bool) -
             buf[off:end] = encode(decode(buf[off:end]) - total())
 
         return subtract_in_place
+    if constant is not None:
+        def add_constant() -> None:  # ADD 1 TO AF-COUNTER
+            buf[off:end] = encode(decode(buf[off:end]) + constant)
+
+        return add_constant
+
     def add_in_place() -> None:
         buf[off:end] = encode(decode(buf[off:end]) + total())
 

@@ -114,7 +114,8 @@ class FileHandle:
         self.env_names = [] if select.assign_literal else [
             os.fsencode(n) for n in (f"dd_{select.assign}", f"DD_{select.assign}",
                                      select.assign)]
-        self.path_source: tuple[object, ...] | None = None
+        self.path_source: tuple[bytes | None, ...] | None = None
+        self.path_cwd: str | None = None
         self.last_path = ""
 
     def _index_keys(self, layout: Any) -> None:
@@ -138,12 +139,13 @@ class FileHandle:
         if self.assign_reader is not None:
             value = bytes(self.assign_reader()).decode("latin-1").strip()
             return resolve_assign(self.select, run_unit, value)
-        source = (*[_ENVIRON.get(name) for name in self.env_names], run_unit.cwd)
-        if source != self.path_source:
+        source = tuple(map(_ENVIRON.get, self.env_names))
+        if source != self.path_source or run_unit.cwd is not self.path_cwd:
             self.last_path = resolve_assign(self.select, run_unit)
             expands = self.select.assign.startswith("$") or any(
-                value is not None and value.startswith(b"$") for value in source[:-1])
+                value is not None and value.startswith(b"$") for value in source)
             self.path_source = None if expands else source
+            self.path_cwd = run_unit.cwd
         return self.last_path
 
     # ------------------------------------------------------------------ operations

@@ -150,9 +150,11 @@ class ProgramInstance:
         return out
 
     # ---------------------------------------------------------------- execution
-    def run_range(self, first: int, last: int) -> None:
+    def run_range(self, first: int, last: int, outermost: bool = False) -> None:
         """PERFORM first THRU last; ``pending`` counts the active ranges ending at each
-        paragraph, so reaching an outer range's end inside an inner one is one lookup."""
+        paragraph, so reaching an outer range's end inside an inner one is one lookup.
+        A paragraph returns True to leave the program: the outermost range (the CALL's)
+        just returns, an inner one raises ExitProgramSignal up to the CALL."""
         paragraphs = self.paragraphs
         pending = self.pending
         pending[last] += 1
@@ -161,7 +163,10 @@ class ProgramInstance:
         try:
             while True:
                 try:
-                    paragraphs[k]()
+                    if paragraphs[k]():
+                        if outermost:
+                            return
+                        raise ExitProgramSignal
                 except GoToSignal as jump:
                     k = jump.index
                     if not jump.finished:
@@ -194,7 +199,7 @@ class ProgramInstance:
                 self.slots[k][:] = initial
             if self.entry_range is not None:
                 try:  # noqa: SIM105 - contextlib.suppress costs a call on every CALL
-                    self.run_range(*self.entry_range)
+                    self.run_range(*self.entry_range, True)
                 except ExitProgramSignal:
                     pass
             return self.return_code()

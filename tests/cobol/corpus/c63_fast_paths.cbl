@@ -3,7 +3,8 @@
       * Statement shapes fakees compiles to special closures (a
       * service's per-call path): MOVE between unsigned DISPLAY
       * integers, constants into fixed items, STRING of fixed pieces,
-      * ADD and SUBTRACT in place on several usages.
+      * ADD and SUBTRACT in place on several usages; paragraphs that
+      * end with EXIT PROGRAM or GOBACK (and SUBEXIT).
        DATA DIVISION.
        WORKING-STORAGE SECTION.
        01 N5    PIC 9(5) VALUE 12345.
@@ -21,6 +22,7 @@
        01 OUT20 PIC X(20).
        01 OUT10 PIC X(10).
        01 OUT30 PIC X(30) VALUE ALL "*".
+       01 N4    PIC 9(4).
        01 GRP.
           05 G1 PIC X(3).
           05 G2 PIC 9(3).
@@ -60,7 +62,25 @@
            DISPLAY N5 " " U2 " " P7
            PERFORM COUNT-PARA 3 TIMES
            DISPLAY N5.
+           MOVE 0 TO N4
+           CALL "SUBEXIT" USING N4
+           DISPLAY "SUBEXIT " N4
+           MOVE 200 TO N4
+           CALL "SUBEXIT" USING N4
+           DISPLAY "SUBEXIT " N4
+           MOVE 2000 TO N4
+           CALL "SUBEXIT" USING N4
+           DISPLAY "SUBEXIT " N4
+           PERFORM ENDING-PARA
+           PERFORM SKIP-PARA
+           DISPLAY "still running".
            STOP RUN.
        COUNT-PARA.
            ADD 1 TO N5.
            MOVE N5 TO N3.
+       ENDING-PARA.
+           DISPLAY "EXIT PROGRAM in a main program does nothing".
+           EXIT PROGRAM.
+       SKIP-PARA.
+           IF N5 > 0 EXIT PARAGRAPH END-IF
+           GOBACK.
