@@ -3,9 +3,9 @@
 Peer: ``os.pwrite`` of 4 KiB then ``os.fdatasync``, in a loop, in the same
 directory.  Subjects, each a durable commit:
 
-- ``rewrite``: REWRITE of one record in a file held open I-O (one fdatasync
-  per commit, of the journal, plus two small unsynced writes: the ideal ratio
-  is about 1.0, a little less for the amortised checkpoints);
+- ``rewrite``: REWRITE of one record in a file held open I-O (two in-place
+  fdatasyncs per commit, of the rollback journal and of the data file, plus
+  the journal's unsynced clearing: the ideal ratio is about 0.5);
 - ``cblapp01``: what CBLAPP01 does per call: OPEN I-O, READ by key, REWRITE,
   CLOSE.
 

@@ -28,7 +28,7 @@ _FLOCK = struct.Struct("@hhqqi4x")
 _AT_FDCWD = -100
 _AT_EMPTY_PATH = 0x1000
 _STATX_INO = 0x100
-_STATX_INO_AT, _STATX_DEV_AT = 32, 136  # stx_ino (u64), stx_dev_major, stx_dev_minor (u32)
+_STATX_INO_AT, _STATX_DEV_AT = 32, 136  # stx_ino (u64), stx_dev_major and _minor (u32)
 try:
     _statx = ctypes.CDLL(None, use_errno=True).statx
     _statx.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_uint,
@@ -43,7 +43,7 @@ class DiskFile(Protocol):
     def write(self, offset: int, data: bytes) -> None: ...
     def sync(self) -> None: ...
     def size(self) -> int: ...
-    def identity(self) -> tuple[int, int, int] | None: ...
+    def identity(self) -> bytes | None: ...
     def truncate(self, size: int) -> None: ...
     def close(self) -> None: ...
     def lock(self, offset: int, exclusive: bool, wait: bool) -> bool: ...
@@ -54,11 +54,11 @@ class DiskFile(Protocol):
 class Disk(Protocol):
     def open(self, path: str, *, create: bool, writable: bool) -> DiskFile: ...
     def sync_dir(self, path: str) -> None: ...
-    def identity(self, path: str) -> tuple[int, int, int] | None: ...
+    def identity(self, path: str | bytes) -> bytes | None: ...
 
 
-def _identity(dirfd: int, path: bytes, flags: int) -> tuple[int, int, int] | None:
-    """(device major, minor, inode) by statx, asking for nothing else (see _statx above)."""
+def _identity(dirfd: int, path: bytes, flags: int) -> bytes | None:
+    """Device and inode numbers by statx, asking for nothing else (see _statx above)."""
     if _statx is None:
         return None
     buf = getattr(_statx_buffers, "buf", None)
@@ -69,8 +69,8 @@ def _identity(dirfd: int, path: bytes, flags: int) -> tuple[int, int, int] | Non
         if code == errno.ENOENT:
             return None
         raise OSError(code, os.strerror(code))
-    major, minor = struct.unpack_from("=II", buf, _STATX_DEV_AT)
-    return major, minor, struct.unpack_from("=Q", buf, _STATX_INO_AT)[0]
+    raw = buf.raw
+    return raw[_STATX_INO_AT : _STATX_INO_AT + 8] + raw[_STATX_DEV_AT : _STATX_DEV_AT + 8]
 
 
 class OsFile:
@@ -102,8 +102,8 @@ class OsFile:
         # Not fstat, which reports the times too (see _statx above).
         return os.lseek(self.fd, 0, os.SEEK_END)
 
-    def identity(self) -> tuple[int, int, int] | None:
-        """Which file this descriptor refers to, without asking for its times."""
+    def identity(self) -> bytes | None:
+        """Which file this descriptor refers to (device, inode), without asking for times."""
         return _identity(self.fd, b"", _AT_EMPTY_PATH)
 
     def truncate(self, size: int) -> None:
@@ -136,9 +136,9 @@ class OsFile:
 class OsDisk:
     """The real file system."""
 
-    def identity(self, path: str) -> tuple[int, int, int] | None:
+    def identity(self, path: str | bytes) -> bytes | None:
         """Which file ``path`` names now (None if none): a kept descriptor may be stale."""
-        return _identity(_AT_FDCWD, os.fsencode(path), 0)
+        return _identity(_AT_FDCWD, path if isinstance(path, bytes) else os.fsencode(path), 0)
 
     def open(self, path: str, *, create: bool, writable: bool) -> OsFile:
         flags = (os.O_RDWR if writable else os.O_RDONLY) | os.O_CLOEXEC

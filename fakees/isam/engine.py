@@ -76,7 +76,8 @@ class _Kept:
     """
 
     files: tuple[DiskFile, DiskFile, DiskFile | None]
-    ids: tuple[object, ...]
+    paths: tuple[bytes, bytes, bytes]
+    ids: tuple[bytes | None, ...]
     keys: tuple[KeySpec, ...]
     changes: int
     sizes: tuple[int, int]
@@ -168,7 +169,8 @@ class IndexedFile:
         self.absent = False  # OPTIONAL file opened INPUT while missing
         self.broken = False  # a commit failed half-way; the next OPEN recovers
         self.failed = False  # some operation failed: keep nothing at CLOSE
-        self._ids: tuple[object, ...] | None = None  # set when descriptors were kept
+        self._ids: tuple[bytes | None, ...] | None = None  # set when descriptors were kept
+        self._sizes = [0, 0]  # of the data and index files, kept up to date by commits
         self.cursor: _Cursor | None = _Cursor(0, b"", True)
         self.last_read: bytes | None = None  # primary key of the last record read
         self.last_written: bytes | None = None
@@ -227,7 +229,7 @@ class IndexedFile:
         with self._op_lock(write=True):
             self._recover()
             # An empty data file is what a crash during the very first OPEN OUTPUT leaves.
-            size = self.dat.size()
+            size = self._sizes[DAT] = self.dat.size()
             if self.mode == "OUTPUT" or size == 0:
                 if self.mode != "OUTPUT" and not optional:
                     return st.FILE_NOT_FOUND
@@ -247,10 +249,9 @@ class IndexedFile:
         kept = _kept.pop((self.path, self.io), None)
         if kept is None:
             return None
-        io = self.io
-        path = self.path
-        if kept.ids != (io.identity(path), io.identity(path + ".idx"),
-                        io.identity(path + ".jnl")):
+        identity = self.io.identity
+        dat, idx, jnl = kept.paths
+        if kept.ids != (identity(dat), identity(idx), identity(jnl)):
             kept.discard()
             return None
         self._ids = kept.ids
@@ -295,7 +296,9 @@ class IndexedFile:
                   (IDX, 0): meta.encode()}
         for tree in self.trees:
             writes[(IDX, tree.root * PAGE)] = tree.encode(Node(True, [], []))
-        self.journal.commit([self.dat, idx], writes, {DAT: DAT_HEADER, IDX: meta.pages * PAGE})
+        self._sizes = [self.dat.size(), idx.size()]
+        self.journal.commit([self.dat, idx], writes, {DAT: DAT_HEADER, IDX: meta.pages * PAGE},
+                            self._sizes)
         self._forget()
         self._load(self.dat.read(0, DAT_HEADER), DAT_HEADER)
 
@@ -307,7 +310,8 @@ class IndexedFile:
         """
         record_size, min_size, self.changes = check_data_header(header)
         idx = self._open_idx(create=False)
-        meta = Meta.decode(idx.read(0, PAGE), idx.size())
+        self._sizes[IDX] = idx.size()
+        meta = Meta.decode(idx.read(0, PAGE), self._sizes[IDX])
         if (meta.record_size, meta.min_size) != (record_size, min_size):
             raise FormatError(st.CORRUPT_INDEX, "data and index file headers disagree")
         self.meta = meta
@@ -327,8 +331,9 @@ class IndexedFile:
         """
         assert self.idx is not None
         changes = check_data_header(header)[2]
+        self._sizes[IDX] = self.idx.size()
         if kept.keys != self.keys or changes != kept.changes or kept.sizes != (
-                dat_size, self.idx.size()):
+                dat_size, self._sizes[IDX]):
             return False
         self.changes = changes
         self.meta, self.trees, self._records = kept.meta, kept.trees, kept.records
@@ -352,7 +357,6 @@ class IndexedFile:
                              None if jnl is None else jnl.identity())
             if self._ids[0] is None or self._ids[1] is None:
                 return False
-            sizes = (dat.size(), idx.size())
             dat.unlock(OPEN_LOCK)
         except OSError:
             return False
@@ -361,9 +365,11 @@ class IndexedFile:
             old.discard()
         while len(_kept) >= _KEPT_FILES:
             _kept.pop(next(iter(_kept))).discard()
-        _kept[(self.path, self.io)] = _Kept((dat, idx, jnl), self._ids, self.keys, self.changes,
-                                            sizes, self.meta, self.trees, self._records,
-                                            self.slot_size)
+        paths = (os.fsencode(self.path), os.fsencode(self.path + ".idx"),
+                 os.fsencode(self.path + ".jnl"))
+        _kept[(self.path, self.io)] = _Kept((dat, idx, jnl), paths, self._ids, self.keys,
+                                            self.changes, (self._sizes[DAT], self._sizes[IDX]),
+                                            self.meta, self.trees, self._records, self.slot_size)
         self.dat = self.idx = self.journal.file = None
         return True
 
@@ -412,7 +418,8 @@ class IndexedFile:
         self._forget()
         assert self.idx is not None and self.dat is not None
         self.changes = check_data_header(self.dat.read(0, DAT_HEADER))[2]
-        meta = Meta.decode(self.idx.read(0, PAGE), self.idx.size())
+        self._sizes = [self.dat.size(), self.idx.size()]
+        meta = Meta.decode(self.idx.read(0, PAGE), self._sizes[IDX])
         self.meta = meta
         for tree, root in zip(self.trees, meta.roots, strict=True):
             tree.root = root
@@ -519,7 +526,7 @@ class IndexedFile:
         self._meta_dirty = False
         self.changes += 1
         writes[(DAT, CHANGES_AT)] = CHANGES.pack(self.changes)
-        self.journal.commit([self.dat, self.idx], writes, {})
+        self.journal.commit([self.dat, self.idx], writes, {}, self._sizes)
 
     # -- locks on records ------------------------------------------------
 

@@ -193,22 +193,24 @@ class Journal:
         jf.write(0, _CLEARED)
         return outcome
 
-    def commit(self, files: list[DiskFile], writes: Writes, cuts: Mapping[int, int]) -> None:
-        """Make ``writes`` and ``cuts`` (file -> size) atomic and durable; recover first."""
+    def commit(self, files: list[DiskFile], writes: Writes, cuts: Mapping[int, int],
+               sizes: list[int]) -> None:
+        """Make ``writes`` and ``cuts`` (file -> size) atomic and durable; recover first.
+
+        ``sizes`` holds the files' sizes, as the caller knows them; they are
+        updated when the commit succeeds.
+        """
         jf = self._open(create=True)
         assert jf is not None
         merged = _merged(writes)
-        sizes: dict[int, tuple[int, int]] = {}
-        for f in sorted({f for f, _, _ in merged} | set(cuts)):
-            old = files[f].size()
-            sizes[f] = (old, old)
+        touched: dict[int, tuple[int, int]] = {}
         for f, offset, data in merged:
-            old, new = sizes[f]
-            sizes[f] = (old, max(new, offset + len(data)))
+            old, new = touched.get(f) or (sizes[f], sizes[f])
+            touched[f] = (old, max(new, offset + len(data)))
         for f, size in cuts.items():
-            sizes[f] = (sizes[f][0], size)
+            touched[f] = (touched[f][0] if f in touched else sizes[f], size)
         txn = Transaction(
-            sizes,
+            touched,
             [(f, offset, len(data), files[f].read(offset, len(data)))
              for f, offset, data in merged],
             _digest([data for _, _, data in merged]),
@@ -225,13 +227,13 @@ class Journal:
         try:
             for f, offset, data in merged:
                 files[f].write(offset, data)
-            if any(new < old for old, new in sizes.values()):
-                for f in sizes:  # cut only what is durable: the cut bytes have no copy
+            if any(new < old for old, new in touched.values()):
+                for f in touched:  # cut only what is durable: the cut bytes have no copy
                     files[f].sync()
-                for f, (old, new) in sizes.items():
+                for f, (old, new) in touched.items():
                     if new < old:
                         files[f].truncate(new)
-            for f in sizes:
+            for f in touched:
                 files[f].sync()  # the commit point
         except OSError:
             # A failed fdatasync may have dropped dirty pages that the cache still
@@ -241,6 +243,8 @@ class Journal:
                 jf.write(0, _CLEARED)
             raise
         jf.write(0, _CLEARED)  # not synced: see the module docstring
+        for f, (_, new) in touched.items():
+            sizes[f] = new
 
     def close(self) -> None:
         if self.file is not None:
