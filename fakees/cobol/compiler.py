@@ -12,6 +12,7 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from fakees.cobol import ast as A
@@ -995,13 +996,12 @@ class Compiler:
 
     def c_perform(self, stmt: A.Perform) -> Fn:
         runner = self.inst.run_range
+        body: Fn
         if stmt.first is not None:
             first, _ = self.proc_range(stmt.first, self.current_pos, self.current_section)
             last = self.proc_range(stmt.last or stmt.first, self.current_pos,
                                    self.current_section)[1]
-
-            def body() -> None:
-                runner(first, last)
+            body = partial(runner, first, last)
         else:
             self.inline_depth += 1
             try:
@@ -1009,12 +1009,14 @@ class Compiler:
             finally:
                 self.inline_depth -= 1
 
-            def body() -> None:
+            def inline_body() -> None:
                 try:
                     inline()
                 except ExitPerform as exc:
                     if not exc.cycle:
                         raise
+
+            body = inline_body
 
         inline_loop = stmt.first is None
         if stmt.times is not None:

@@ -145,6 +145,9 @@ def numeric_codec(item: Item) -> tuple[Decoder, Encoder]:
         def decode_binary(raw: bytes) -> Number:
             return _unscale(int.from_bytes(raw, order, signed=is_signed), scale)
 
+        def decode_binary_integer(raw: bytes) -> Number:  # no scaling: loop counters
+            return int.from_bytes(raw, order, signed=is_signed)
+
         def encode_binary(value: Number) -> bytes:
             n = _scaled_int(value, scale)
             if not is_signed:
@@ -157,7 +160,7 @@ def numeric_codec(item: Item) -> tuple[Decoder, Encoder]:
                 n = -(abs(n) % limit) if n < 0 else n % limit
             return n.to_bytes(size, order, signed=is_signed)
 
-        return decode_binary, encode_binary
+        return (decode_binary_integer if scale == 0 else decode_binary), encode_binary
     raise ValueError(f"no numeric codec for usage {usage}")
 
 
