@@ -69,8 +69,8 @@ class _Kept:
     The next exclusive OPEN of the same path in this process takes the
     descriptors if the paths still name the same files (``ids``: statx of
     the data, index and journal files, no times), and the parsed state too
-    if, after recovery, the data header's change counter and both files'
-    sizes are as they were.  Every commit by any fakees opener moves the
+    if, after recovery, the data header (with its change counter) and both
+    files' sizes are as they were.  Every commit by any fakees opener moves the
     counter (a rolled-back one restores it with the bytes it had), so a
     program outside fakees editing bytes in place is the one change not seen.
     """
@@ -79,7 +79,7 @@ class _Kept:
     paths: tuple[bytes, bytes, bytes]
     ids: tuple[bytes | None, ...]
     keys: tuple[KeySpec, ...]
-    changes: int
+    header: bytes
     sizes: tuple[int, int]
     meta: Meta
     trees: list[BTree]
@@ -169,7 +169,8 @@ class IndexedFile:
         self.absent = False  # OPTIONAL file opened INPUT while missing
         self.broken = False  # a commit failed half-way; the next OPEN recovers
         self.failed = False  # some operation failed: keep nothing at CLOSE
-        self._ids: tuple[bytes | None, ...] | None = None  # set when descriptors were kept
+        self._kept: _Kept | None = None  # where the descriptors came from, if kept
+        self._header = b""  # the data file's header as last read or written
         self._sizes = [0, 0]  # of the data and index files, kept up to date by commits
         self.cursor: _Cursor | None = _Cursor(0, b"", True)
         self.last_read: bytes | None = None  # primary key of the last record read
@@ -254,7 +255,7 @@ class IndexedFile:
         if kept.ids != (identity(dat), identity(idx), identity(jnl)):
             kept.discard()
             return None
-        self._ids = kept.ids
+        self._kept = kept
         return kept
 
     def _open_idx(self, create: bool) -> DiskFile:
@@ -309,6 +310,7 @@ class IndexedFile:
         ``trees`` stays empty and OPEN reports 39.
         """
         record_size, min_size, self.changes = check_data_header(header)
+        self._header = header
         idx = self._open_idx(create=False)
         self._sizes[IDX] = idx.size()
         meta = Meta.decode(idx.read(0, PAGE), self._sizes[IDX])
@@ -327,15 +329,15 @@ class IndexedFile:
         """Take the file parsed before the last CLOSE if no commit happened since.
 
         Called after recovery, which restores the counter with the rest of the
-        bytes when it rolls a commit back.
+        bytes when it rolls a commit back.  The header was checked when kept.
         """
         assert self.idx is not None
-        changes = check_data_header(header)[2]
         self._sizes[IDX] = self.idx.size()
-        if kept.keys != self.keys or changes != kept.changes or kept.sizes != (
+        if header != kept.header or kept.keys != self.keys or kept.sizes != (
                 dat_size, self._sizes[IDX]):
             return False
-        self.changes = changes
+        self._header = header
+        self.changes = CHANGES.unpack_from(header, CHANGES_AT)[0]
         self.meta, self.trees, self._records = kept.meta, kept.trees, kept.records
         self.slot_size = kept.slot_size
         for tree in self.trees:
@@ -349,14 +351,18 @@ class IndexedFile:
         dat, idx, jnl = self.dat, self.idx, self.journal.file
         if not (self.exclusive and self.trees and clean and not self.failed
                 and not self.broken and dat is not None and idx is not None
-                and self.meta is not None):
+                and self.meta is not None and len(self._header) == DAT_HEADER):
             return False
+        kept = self._kept
         try:
-            if self._ids is None:
-                self._ids = (dat.identity(), idx.identity(),
-                             None if jnl is None else jnl.identity())
-            if self._ids[0] is None or self._ids[1] is None:
-                return False
+            if kept is None or kept.files[2] is not jnl:
+                ids = (dat.identity(), idx.identity(), None if jnl is None else jnl.identity())
+                if ids[0] is None or ids[1] is None:
+                    return False
+                paths = (os.fsencode(self.path), os.fsencode(self.path + ".idx"),
+                         os.fsencode(self.path + ".jnl"))
+            else:
+                ids, paths = kept.ids, kept.paths
             dat.unlock(OPEN_LOCK)
         except OSError:
             return False
@@ -365,10 +371,9 @@ class IndexedFile:
             old.discard()
         while len(_kept) >= _KEPT_FILES:
             _kept.pop(next(iter(_kept))).discard()
-        paths = (os.fsencode(self.path), os.fsencode(self.path + ".idx"),
-                 os.fsencode(self.path + ".jnl"))
-        _kept[(self.path, self.io)] = _Kept((dat, idx, jnl), paths, self._ids, self.keys,
-                                            self.changes, (self._sizes[DAT], self._sizes[IDX]),
+        header = self._header[:CHANGES_AT] + CHANGES.pack(self.changes)
+        _kept[(self.path, self.io)] = _Kept((dat, idx, jnl), paths, ids, self.keys, header,
+                                            (self._sizes[DAT], self._sizes[IDX]),
                                             self.meta, self.trees, self._records, self.slot_size)
         self.dat = self.idx = self.journal.file = None
         return True
@@ -417,7 +422,8 @@ class IndexedFile:
         self._recover()
         self._forget()
         assert self.idx is not None and self.dat is not None
-        self.changes = check_data_header(self.dat.read(0, DAT_HEADER))[2]
+        self._header = self.dat.read(0, DAT_HEADER)
+        self.changes = check_data_header(self._header)[2]
         self._sizes = [self.dat.size(), self.idx.size()]
         meta = Meta.decode(self.idx.read(0, PAGE), self._sizes[IDX])
         self.meta = meta
