@@ -28,10 +28,6 @@ if TYPE_CHECKING:
 RTS_FOR_STATUS = {"35": 13, "37": 37, "39": 39, "30": 30, "41": 141, "42": 142, "43": 143,
                   "44": 144, "46": 146, "47": 147, "48": 148, "49": 149, "10": 146, "21": 121,
                   "22": 122, "23": 123, "24": 124}
-# os.environ's own store (bytes -> bytes on POSIX): a service OPENs its EXTERNAL file on
-# every call, and checking three names through os.environ.get costs more than the rest
-# of the OPEN's glue (an encode, a KeyError and a decode each)
-_ENVIRON: dict[bytes, bytes] = os.environ._data  # type: ignore[attr-defined]
 _LOCK_OPTIONS: dict[str, dict[str, bool]] = {"LOCK": {"lock": True}, "NO LOCK": {"lock": False}}
 _NO_OPTIONS: dict[str, bool] = {}
 _RAW: dict[str, bytes] = {}  # status code -> the two bytes of FILE STATUS
@@ -139,10 +135,14 @@ class FileHandle:
         if self.assign_reader is not None:
             value = bytes(self.assign_reader()).decode("latin-1").strip()
             return resolve_assign(self.select, run_unit, value)
-        source = tuple(map(_ENVIRON.get, self.env_names))
-        if source != self.path_source or run_unit.cwd is not self.path_cwd:
+        # os.environ's own store (bytes -> bytes on POSIX): a service OPENs its file on
+        # every call, and three os.environ.get (an encode, a KeyError and a decode each)
+        # cost more than the rest of the OPEN's glue
+        store = getattr(os.environ, "_data", None)
+        source = tuple(map(store.get, self.env_names)) if store is not None else None
+        if source is None or source != self.path_source or run_unit.cwd is not self.path_cwd:
             self.last_path = resolve_assign(self.select, run_unit)
-            expands = self.select.assign.startswith("$") or any(
+            expands = self.select.assign.startswith("$") or source is None or any(
                 value is not None and value.startswith(b"$") for value in source)
             self.path_source = None if expands else source
             self.path_cwd = run_unit.cwd
