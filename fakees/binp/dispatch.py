@@ -22,13 +22,12 @@ import datetime
 import os
 import socket
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
 from twisted.internet import defer
 
-from fakees.binp.events import ArgType, Argument, Direction, ErrorCode
+from fakees.binp.events import ZERO, ArgType, Argument, Direction, ErrorCode
 
 
 class Dispatcher(Protocol):
@@ -42,17 +41,6 @@ class CallError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-ZERO: dict[ArgType, object] = {
-    ArgType.STRING: "",
-    ArgType.LONG: 0,
-    ArgType.INTEGER: 0,
-    ArgType.SHORT: 0,
-    ArgType.BOOLEAN: False,
-    ArgType.BIGDECIMAL: Decimal(0),
-    ArgType.BYTES: b"",
-}
 
 
 def outputs(args: list[Argument], values: Callable[[int, Argument], object]) -> list[Argument]:

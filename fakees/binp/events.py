@@ -53,6 +53,18 @@ class ErrorCode(enum.IntEnum):
     INJECTED_FAULT = 107
 
 
+# What a service's None stands for in an OUT or INOUT position: the type's zero value.
+ZERO: dict[ArgType, object] = {
+    ArgType.STRING: "",
+    ArgType.LONG: 0,
+    ArgType.INTEGER: 0,
+    ArgType.SHORT: 0,
+    ArgType.BOOLEAN: False,
+    ArgType.BIGDECIMAL: Decimal(0),
+    ArgType.BYTES: b"",
+}
+
+
 def is_fatal(code: int) -> bool:
     """Connection errors end the connection; unknown codes are classed by their range."""
     return code < 100

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from twisted.internet import defer, error, protocol
+from twisted.internet import abstract, defer, error, protocol
 from twisted.internet.interfaces import IDelayedCall, IPushProducer, IReactorTime, ITCPTransport
 from twisted.python.failure import Failure
 from zope.interface import implementer
@@ -45,6 +45,33 @@ from fakees.binp.events import (
     Reply,
     Welcome,
 )
+
+
+def write_now(transport: Any, data: bytes) -> None:
+    """Send `data` at once if nothing waits before it, else queue it as `transport.write` does.
+
+    Twisted's `write` only queues and asks epoll for writability, so each answer
+    costs one more reactor pass and two epoll_ctl calls (about a fifth of a
+    call's CPU in mfcs32). Whatever the kernel does not take at once, and every
+    error, goes through `transport.write`, so order, back-pressure and
+    connection loss stay Twisted's.
+    """
+    if (
+        not isinstance(transport, abstract.FileDescriptor)
+        or not transport.connected
+        or transport.disconnecting
+        or transport.dataBuffer
+        or transport._tempDataLen
+        or getattr(transport, "_sendmsgQueue", None)
+    ):
+        transport.write(data)
+        return
+    try:
+        sent = transport.socket.send(data)
+    except OSError:  # EAGAIN: queue it; anything else: Twisted's next write reports it
+        sent = 0
+    if sent < len(data):
+        transport.write(data[sent:])
 
 
 @dataclass(frozen=True)
@@ -283,7 +310,7 @@ class BinpServerProtocol(protocol.Protocol):
         data = self.conn.send(event)
         if self.factory.faults.corrupt_reply and isinstance(event, Reply | Error | Pong):
             data = bytes([data[0] ^ 0xFF]) + data[1:]
-        self.transport.write(data)
+        write_now(self.transport, data)
 
     def _fatal(self, code: int, message: str, call_id: int = 0) -> None:
         """Tell the client why, then close; the rest of its input is ignored."""

@@ -17,6 +17,7 @@ events (`encode_reference`, `decode_reference`).
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 from decimal import Decimal, InvalidOperation
@@ -114,7 +115,14 @@ Frame = c.Struct(
 # The header is fixed-size and on every frame's path: struct reads and writes the same
 # 12 bytes as `Header` (tests/binp/test_properties.py checks the two agree).
 HEADER_STRUCT = struct.Struct(">2sBBII")
-_PAYLOADS_FAST = {kind: payload.compile() for kind, payload in PAYLOADS.items()}
+
+
+@functools.cache
+def _compiled(kind: int) -> c.Construct:
+    """The compiled payload definition, built at first use (it takes milliseconds, and the
+    fast path serves most processes' every frame)."""
+    return PAYLOADS[kind].compile()
+
 
 INT_RANGES = {
     ArgType.LONG: (-(2**63), 2**63 - 1),
@@ -174,7 +182,7 @@ def decode_payload(kind: int, call_id: int, payload: bytes) -> Event:
 def decode_reference(kind: int, call_id: int, payload: bytes) -> Event:
     """`decode_payload` by the construct definitions alone (the judge of the fast path)."""
     try:
-        body = _PAYLOADS_FAST[kind].parse(payload)
+        body = _compiled(kind).parse(payload)
         return _to_event(kind, call_id, body)
     except RemoteProtocolError:
         raise
@@ -323,7 +331,7 @@ def encode_reference(event: Event) -> bytes:
     """`encode` by the construct definitions alone (the judge of the fast path)."""
     kind, call_id, body = _from_event(event)
     try:
-        payload = _PAYLOADS_FAST[kind].build(body)
+        payload = _compiled(kind).build(body)
     except c.ConstructError as exc:
         raise LocalProtocolError(
             ErrorCode.MALFORMED_FRAME, f"cannot encode {frame_name(kind)}: {exc}", call_id

@@ -14,11 +14,25 @@ import signal
 import socket
 import sys
 import time
-from typing import Any
 
+from fakees.binp.events import (
+    ZERO,
+    ArgType,
+    Argument,
+    Call,
+    Direction,
+    Error,
+    ErrorCode,
+    LocalProtocolError,
+    Reply,
+)
 from fakees.region import wire
 from fakees.region.child import ENV_SEP_INDEX, ChildContext
-from fakees.region.services import ServiceError, error_kind, load_providers, resolve
+from fakees.region.services import ServiceError, error_code, load_providers, resolve
+
+# Enum .name is a descriptor call; these are plain look-ups on every argument of every call.
+_DIRECTIONS = {d: d.name for d in Direction}
+_TYPES = {t: t.name for t in ArgType}
 
 
 class Sep:
@@ -49,25 +63,36 @@ class Sep:
                 if time.monotonic() - start > 5:
                     delay = min(delay * 2, 1.0)
 
-    def handle(self, message: dict[str, Any]) -> dict[str, Any]:
-        reply: dict[str, Any] = {"type": "reply", "id": message.get("id")}
+    def handle(self, call: Call) -> Reply | Error:
+        """Run the service; its values become the reply's OUT/INOUT Arguments (None: zero)."""
+        service, _, operation = call.function.partition(".")
+        wanted = [a for a in call.args if a.direction is not Direction.IN]
         try:
-            handler = resolve(self.providers, str(message.get("service")),
-                              str(message.get("operation")))
-            result = handler(list(message.get("args") or []))
-            if not isinstance(result, list):
-                raise ServiceError(f"service returned {type(result).__name__}, not a list of "
-                                   "OUT/INOUT values")
-            reply.update(ok=True, result=result)
+            handler = resolve(self.providers, service, operation)
+            result = handler([{"direction": _DIRECTIONS[a.direction], "type": _TYPES[a.type],
+                               "value": a.value} for a in call.args])
+            if not isinstance(result, list) or len(result) != len(wanted):
+                raise ServiceError(f"{call.function} returned {result!r} for "
+                                   f"{len(wanted)} OUT/INOUT arguments")
+            return Reply(call.call_id, tuple(
+                Argument(a.direction, a.type, ZERO[a.type] if v is None else v)
+                for a, v in zip(wanted, result, strict=True)))
         except ServiceError as exc:
-            reply.update(ok=False, error=str(exc), kind=error_kind(exc))
+            return Error(call.call_id, error_code(exc), str(exc))
         except Exception as exc:  # a broken service must not take the SEP down
-            reply.update(ok=False, error=f"{type(exc).__name__}: {exc}")
-        return reply
+            return Error(call.call_id, ErrorCode.SERVICE_FAILED, f"{type(exc).__name__}: {exc}")
+
+    @staticmethod
+    def encode(answer: Reply | Error) -> bytes:
+        """The answer's frame; a value that does not fit its BINP type fails the call."""
+        try:
+            return wire.encode_event(answer)
+        except LocalProtocolError as exc:
+            return wire.encode_event(Error(answer.call_id, ErrorCode.SERVICE_FAILED, str(exc)))
 
     def serve(self, sock: socket.socket) -> None:
         decoder = wire.FrameDecoder()
-        sock.sendall(wire.encode({"type": "hello", "pid": os.getpid(), "index": self.index}))
+        sock.sendall(wire.encode_hello(os.getpid(), self.index))
         if not self.announced:
             self.announced = True
             self.context.console.write("CASSI0001I", index=self.index, pid=os.getpid())
@@ -77,11 +102,11 @@ class Sep:
             if not data:
                 return
             for message in decoder.feed(data):
-                if message["type"] != "call":
+                if not isinstance(message, Call):
                     continue
                 self.busy = True
                 try:
-                    sock.sendall(wire.encode(self.handle(message)))
+                    sock.sendall(self.encode(self.handle(message)))
                 finally:
                     self.busy = False
                 if self.stopping:

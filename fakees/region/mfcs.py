@@ -24,8 +24,8 @@ from twisted.internet.error import CannotListenError
 from twisted.internet.interfaces import IListeningPort
 from twisted.python.failure import Failure
 
-from fakees.binp.dispatch import ZERO, CallError
-from fakees.binp.events import Argument, Direction, ErrorCode
+from fakees.binp.dispatch import CallError
+from fakees.binp.events import Argument, ErrorCode
 from fakees.binp.server import BinpServerFactory
 from fakees.region.child import ENV_LISTENERS, ChildContext
 from fakees.region.seppool import (
@@ -67,18 +67,15 @@ class CallLog:
 
 class SepDispatcher:
     """The BINP listener's dispatcher (contract in `fakees.binp.dispatch`): each call goes to
-    a SEP through the pool as typed dicts; the SEP's output values become typed Arguments."""
+    a SEP through the pool; the SEP answers with the reply's Arguments."""
 
     def __init__(self, pool: SepPool, calls: CallLog | None = None) -> None:
         self.pool = pool
         self.calls = calls
 
     def call(self, service: str, operation: str, args: list[Argument]) -> defer.Deferred:
-        typed = [{"direction": a.direction.name, "type": a.type.name, "value": a.value}
-                 for a in args]
-        d = self.pool.call(service, operation, typed)
-        d.addCallbacks(lambda values: self._outputs(service, operation, args, values),
-                       self._failed)
+        d = self.pool.call(service, operation, args)
+        d.addErrback(self._failed)
         if self.calls is not None:
             began, name, log = time.monotonic(), f"{service}.{operation}", self.calls
 
@@ -88,17 +85,6 @@ class SepDispatcher:
 
             d.addBoth(measured)
         return d
-
-    @staticmethod
-    def _outputs(service: str, operation: str, args: list[Argument],
-                 values: Any) -> list[Argument]:
-        wanted = [a for a in args if a.direction is not Direction.IN]
-        if not isinstance(values, list) or len(values) != len(wanted):
-            raise CallError(ErrorCode.SERVICE_FAILED,
-                            f"{service}.{operation} returned {values!r} for "
-                            f"{len(wanted)} OUT/INOUT arguments")
-        return [Argument(a.direction, a.type, ZERO[a.type] if v is None else v)
-                for a, v in zip(wanted, values, strict=True)]
 
     @staticmethod
     def _failed(failure: Failure) -> None:

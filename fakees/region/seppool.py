@@ -1,8 +1,9 @@
 """mfcs32's side of the request path: hand each call to a free SEP, queue the rest.
 
 `SepPool.call(service, operation, args)` is what the listener's dispatcher
-(`fakees.region.mfcs.SepDispatcher`, for BINP) calls: it returns a Deferred
-that fires with the service's result, or fails with
+(`fakees.region.mfcs.SepDispatcher`, for BINP) calls with the call's BINP
+Arguments: it returns a Deferred that fires with the Arguments of the reply
+(one per OUT and INOUT argument, typed as the call declared), or fails with
 
 - `SepBusy` when every SEP is busy and `max_queue` calls already wait;
 - `SepTimeout` when a queued call found no free SEP within `queue_timeout`;
@@ -20,13 +21,14 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
 
 from twisted.internet import defer
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.internet.protocol import Factory, Protocol
 from twisted.python.failure import Failure
 
+from fakees.binp.events import Argument, Call, Error, ErrorCode, Reply
+from fakees.binp.server import write_now
 from fakees.region import wire
 
 
@@ -58,14 +60,14 @@ class BadArguments(ServiceFailed):
     pass
 
 
-_REFUSALS = {"unknown": UnknownService, "bad_arguments": BadArguments}
+_REFUSALS = {ErrorCode.UNKNOWN_SERVICE: UnknownService, ErrorCode.BAD_ARGUMENTS: BadArguments}
 
 
 @dataclass
 class _Call:
     service: str
     operation: str
-    args: list[Any]
+    args: tuple[Argument, ...]
     deferred: defer.Deferred = field(default_factory=defer.Deferred)
     timer: IDelayedCall | None = None
 
@@ -87,10 +89,10 @@ class SepConnection(Protocol):
             self.transport.loseConnection()
             return
         for message in messages:
-            if message["type"] == "hello" and self.pid is None:
-                self.pid = int(message.get("pid") or 0)
+            if isinstance(message, wire.SepHello) and self.pid is None:
+                self.pid = message.pid
                 self.pool.attach(self)
-            elif message["type"] == "reply" and message.get("id") == self.call_id:
+            elif not isinstance(message, wire.SepHello | Call) and message.call_id == self.call_id:
                 self.pool.replied(self, message)
 
     def connectionLost(self, reason: Failure | None = None) -> None:
@@ -99,10 +101,8 @@ class SepConnection(Protocol):
 
     def run(self, call_id: int, call: _Call) -> None:
         self.call_id, self.current = call_id, call
-        self.transport.write(wire.encode({
-            "type": "call", "id": call_id, "service": call.service,
-            "operation": call.operation, "args": call.args,
-        }))
+        function = f"{call.service}.{call.operation}"
+        write_now(self.transport, wire.encode_event(Call(call_id, function, call.args)))
 
 
 class SepPool:
@@ -121,8 +121,8 @@ class SepPool:
     def size(self) -> int:
         return len(self.idle) + len(self.busy)
 
-    def call(self, service: str, operation: str, args: list[Any]) -> defer.Deferred:
-        call = _Call(service, operation, list(args))
+    def call(self, service: str, operation: str, args: list[Argument]) -> defer.Deferred:
+        call = _Call(service, operation, tuple(args))
         if self.idle:
             self._dispatch(self.idle.popleft(), call)
         elif len(self.waiting) >= self.max_queue:
@@ -156,16 +156,16 @@ class SepPool:
                     f"SEP pid {sep.pid} ended while running {call.service}.{call.operation}"))
         self._check_drained()
 
-    def replied(self, sep: SepConnection, message: dict[str, Any]) -> None:
+    def replied(self, sep: SepConnection, answer: Reply | Error) -> None:
         call, sep.current, sep.call_id = sep.current, None, None
         self.busy.discard(sep)
         # Answer the caller before the SEP counts as free: a stop waiting for the pool to
         # drain must not close the caller's connection before its reply is written.
-        if call is not None and message.get("ok"):
-            call.deferred.callback(message.get("result"))
+        if call is not None and isinstance(answer, Reply):
+            call.deferred.callback(list(answer.args))
         elif call is not None:
-            kind = _REFUSALS.get(str(message.get("kind")), ServiceFailed)
-            call.deferred.errback(kind(str(message.get("error"))))
+            kind = _REFUSALS.get(answer.code, ServiceFailed)
+            call.deferred.errback(kind(answer.message))
         self._next(sep)
 
     def _dispatch(self, sep: SepConnection, call: _Call) -> None:

@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from fakees.binp.events import ErrorCode
+
 Handler = Callable[[list[dict[str, Any]]], list[Any]]
 Provider = Callable[[str, str], Handler | None]
 
@@ -39,11 +41,11 @@ class BadArguments(ServiceError):
     """The call's arguments do not fit the service (count, type, direction or value)."""
 
 
-def error_kind(exc: ServiceError) -> str:
-    """How a SEP names a refusal on the wire, so mfcs32 can give the caller the right code."""
+def error_code(exc: ServiceError) -> ErrorCode:
+    """The BINP code a refusal travels with to mfcs32 and on to the caller."""
     if isinstance(exc, UnknownService):
-        return "unknown"
-    return "bad_arguments" if isinstance(exc, BadArguments) else "failed"
+        return ErrorCode.UNKNOWN_SERVICE
+    return ErrorCode.BAD_ARGUMENTS if isinstance(exc, BadArguments) else ErrorCode.SERVICE_FAILED
 
 
 def inputs(args: list[dict[str, Any]]) -> list[Any]:

@@ -1,83 +1,97 @@
-"""Framing between mfcs32 and its SEPs: 4-byte big-endian length, then a JSON object.
+"""Framing between mfcs32 and its SEPs: 4-byte big-endian length, a kind byte, the body.
 
-Sans-IO: `encode` returns bytes, `FrameDecoder.feed` takes bytes and returns
-the complete messages, so the Twisted side (mfcs32) and the blocking side
-(cassi32) share it. JSON has no bytes or exact decimals, so argument values
-are tagged: `{"$bytes": base64}` and `{"$decimal": "12.50"}`.
+Sans-IO: `encode_hello` and `encode_event` return bytes, `FrameDecoder.feed`
+takes bytes and returns the complete messages, so the Twisted side (mfcs32)
+and the blocking side (cassi32) share it. The length counts the kind byte and
+the body.
 
-Messages: SEP -> mfcs `{"type": "hello", "pid": P, "index": N}`;
-mfcs -> SEP `{"type": "call", "id": K, "service": S, "operation": O, "args": [...]}`;
-SEP -> mfcs `{"type": "reply", "id": K, "ok": true, "result": V}` or
-`{"type": "reply", "id": K, "ok": false, "error": "text"}`.
+- kind `H`, SEP -> mfcs, first: JSON `{"pid": P, "index": N}` (once per
+  connection, so kept readable and open to new fields).
+- kind `B`: one BINP frame (`fakees.binp.wire`), the codec the listener has
+  already run, with its struct fast path; values keep their exact types
+  (bytes and decimals included) and need no tagging.
+  mfcs -> SEP: a Call whose call id is the pool's and whose function is
+  "service.operation". SEP -> mfcs: a Reply carrying the OUT and INOUT values
+  typed as the call declared, or an Error with UNKNOWN_SERVICE, BAD_ARGUMENTS
+  or SERVICE_FAILED and the service's message.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import struct
-from decimal import Decimal
-from typing import Any
+from dataclasses import dataclass
+
+from fakees.binp import wire as binp
+from fakees.binp.events import BinpError, Call, Error, Reply
 
 MAX_FRAME = 16 * 1024 * 1024
-_LENGTH = struct.Struct(">I")
+_HEAD = struct.Struct(">IB")  # length (kind byte + body), kind
+HELLO, BINP = ord("H"), ord("B")
 
 
 class FrameError(ValueError):
     """The peer sent something that is not a frame; the connection must be closed."""
 
 
-def to_wire(value: Any) -> Any:
-    if isinstance(value, bytes | bytearray):
-        return {"$bytes": base64.b64encode(bytes(value)).decode()}
-    if isinstance(value, Decimal):
-        return {"$decimal": str(value)}
-    if isinstance(value, list | tuple):
-        return [to_wire(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_wire(v) for k, v in value.items()}
-    return value
+@dataclass(frozen=True)
+class SepHello:
+    pid: int
+    index: int
 
 
-def from_wire(value: Any) -> Any:
-    if isinstance(value, list):
-        return [from_wire(v) for v in value]
-    if isinstance(value, dict):
-        if set(value) == {"$bytes"}:
-            return base64.b64decode(value["$bytes"])
-        if set(value) == {"$decimal"}:
-            return Decimal(value["$decimal"])
-        return {k: from_wire(v) for k, v in value.items()}
-    return value
+Message = SepHello | Call | Reply | Error
 
 
-def encode(message: dict[str, Any]) -> bytes:
-    body = json.dumps(to_wire(message), separators=(",", ":")).encode()
-    if len(body) > MAX_FRAME:
-        raise FrameError(f"message of {len(body)} bytes exceeds the {MAX_FRAME}-byte limit")
-    return _LENGTH.pack(len(body)) + body
+def _frame(kind: int, body: bytes) -> bytes:
+    if len(body) >= MAX_FRAME:
+        raise FrameError(f"message of {len(body) + 1} bytes exceeds the {MAX_FRAME}-byte limit")
+    return _HEAD.pack(len(body) + 1, kind) + body
+
+
+def encode_hello(pid: int, index: int) -> bytes:
+    return _frame(HELLO, json.dumps({"pid": pid, "index": index}).encode())
+
+
+def encode_event(event: Call | Reply | Error) -> bytes:
+    """The frame of a call or an answer; LocalProtocolError if a value does not fit its type."""
+    return _frame(BINP, binp.encode(event))
 
 
 class FrameDecoder:
     def __init__(self) -> None:
         self._buffer = bytearray()
 
-    def feed(self, data: bytes) -> list[dict[str, Any]]:
+    def feed(self, data: bytes) -> list[Message]:
         self._buffer += data
         messages = []
-        while len(self._buffer) >= _LENGTH.size:
-            (length,) = _LENGTH.unpack_from(self._buffer)
+        while len(self._buffer) >= _HEAD.size:
+            length, kind = _HEAD.unpack_from(self._buffer)
             if length > MAX_FRAME:
                 raise FrameError(f"frame of {length} bytes exceeds the {MAX_FRAME}-byte limit")
-            if len(self._buffer) < _LENGTH.size + length:
+            if length == 0:
+                raise FrameError("frame of 0 bytes has no kind")
+            if len(self._buffer) < 4 + length:
                 break
-            body = bytes(self._buffer[_LENGTH.size:_LENGTH.size + length])
-            del self._buffer[:_LENGTH.size + length]
-            try:
-                message = json.loads(body)
-            except ValueError as exc:
-                raise FrameError(f"frame is not JSON: {exc}") from None
-            if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-                raise FrameError("frame is not an object with a 'type'")
-            messages.append(from_wire(message))
+            body = bytes(self._buffer[_HEAD.size : 4 + length])
+            del self._buffer[: 4 + length]
+            messages.append(_decode(kind, body))
         return messages
+
+
+def _decode(kind: int, body: bytes) -> Message:
+    if kind == BINP:
+        try:
+            event = binp.decode(body)
+        except BinpError as exc:
+            raise FrameError(f"bad BINP frame: {exc}") from None
+        if not isinstance(event, Call | Reply | Error):
+            raise FrameError(f"{type(event).__name__} is neither a call nor an answer")
+        return event
+    if kind == HELLO:
+        try:
+            hello = json.loads(body)
+            return SepHello(int(hello["pid"]), int(hello["index"]))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise FrameError(f"hello is not {{\"pid\": P, \"index\": N}}: {exc}") from None
+    raise FrameError(f"unknown frame kind 0x{kind:02x}")

@@ -8,6 +8,7 @@ import pytest
 from twisted.internet.task import Clock
 from twisted.internet.testing import StringTransport
 
+from fakees.binp.events import ArgType, Argument, Call, Direction, Error, ErrorCode, Ping, Reply
 from fakees.region import wire
 from fakees.region.console import ConsoleLog, RegionFiles
 from fakees.region.flags import FlagError, parse_flags
@@ -76,17 +77,27 @@ def test_console_line_format_and_rotation(tmp_path):
 
 
 def test_wire_round_trip_and_malformed_frames():
-    message = {"type": "call", "id": 1, "args": [b"\x00\xff", Decimal("12.50"), "x", None]}
-    data = wire.encode(message) * 2
+    call = Call(1, "echo.echo", (Argument(Direction.INOUT, ArgType.BYTES, b"\x00\xff"),
+                                 Argument(Direction.IN, ArgType.BIGDECIMAL, Decimal("12.50")),
+                                 Argument(Direction.OUT, ArgType.STRING)))
+    data = (wire.encode_hello(4242, 2) + wire.encode_event(call)) * 2
     decoder = wire.FrameDecoder()
     assert decoder.feed(data[:7]) == []
-    assert decoder.feed(data[7:]) == [message, message]
+    assert decoder.feed(data[7:]) == [wire.SepHello(4242, 2), call] * 2
     with pytest.raises(wire.FrameError, match="exceeds"):
-        wire.FrameDecoder().feed(b"\xff\xff\xff\xff")
-    with pytest.raises(wire.FrameError, match="not JSON"):
+        wire.FrameDecoder().feed(b"\xff\xff\xff\xffB")
+    with pytest.raises(wire.FrameError, match="unknown frame kind 0x7b"):
         wire.FrameDecoder().feed(b"\x00\x00\x00\x02{x")
-    with pytest.raises(wire.FrameError, match="'type'"):
-        wire.FrameDecoder().feed(b"\x00\x00\x00\x02[]")
+    with pytest.raises(wire.FrameError, match="hello is not"):
+        wire.FrameDecoder().feed(b"\x00\x00\x00\x03H[]")
+    with pytest.raises(wire.FrameError, match="bad BINP frame: MALFORMED_FRAME: bad magic"):
+        wire.FrameDecoder().feed(b"\x00\x00\x00\x0dBXP" + bytes(10))
+    with pytest.raises(wire.FrameError, match="Ping is neither a call nor an answer"):
+        wire.FrameDecoder().feed(wire.encode_event(Ping(3)))  # type: ignore[arg-type]
+
+
+def strings(*values: str) -> tuple[Argument, ...]:
+    return tuple(Argument(Direction.INOUT, ArgType.STRING, v) for v in values)
 
 
 class FakeSep:
@@ -97,15 +108,18 @@ class FakeSep:
         self.transport = StringTransport()
         self.conn.makeConnection(self.transport)
         self.decoder = wire.FrameDecoder()
-        self.conn.dataReceived(wire.encode({"type": "hello", "pid": pid, "index": 1}))
+        self.conn.dataReceived(wire.encode_hello(pid, 1))
 
-    def calls(self) -> list[dict]:
+    def calls(self) -> list[Call]:
         data = self.transport.value()
         self.transport.clear()
         return self.decoder.feed(data)
 
-    def reply(self, call: dict, **fields: object) -> None:
-        self.conn.dataReceived(wire.encode({"type": "reply", "id": call["id"], **fields}))
+    def reply(self, call: Call, *values: str) -> None:
+        self.conn.dataReceived(wire.encode_event(Reply(call.call_id, strings(*values))))
+
+    def refuse(self, call: Call, code: ErrorCode, message: str) -> None:
+        self.conn.dataReceived(wire.encode_event(Error(call.call_id, code, message)))
 
 
 def outcome(d) -> list:
@@ -118,21 +132,22 @@ def test_pool_hands_calls_to_free_seps_queues_then_refuses():
     clock = Clock()
     pool = SepPool(clock, max_queue=1, queue_timeout=5)
     a, b = FakeSep(pool, 101), FakeSep(pool, 102)
-    first, second = outcome(pool.call("echo", "echo", [1])), outcome(pool.call("echo", "x", []))
-    queued = outcome(pool.call("echo", "echo", [3]))
-    refused = outcome(pool.call("echo", "echo", [4]))
+    first = outcome(pool.call("echo", "echo", strings("1")))
+    second = outcome(pool.call("echo", "x", []))
+    queued = outcome(pool.call("echo", "echo", strings("3")))
+    refused = outcome(pool.call("echo", "echo", strings("4")))
     assert refused and refused[0].check(SepBusy)
     assert "all 2 SEPs are busy and 1 calls are queued (limit 1)" in str(refused[0].value)
     (call_a,), (call_b,) = a.calls(), b.calls()
-    assert call_a["args"] == [1] and call_b["operation"] == "x"
+    assert call_a.args == strings("1") and call_b.function == "echo.x"
     drained = outcome(pool.drained())
-    a.reply(call_a, ok=True, result=["one"])
-    assert first == [["one"]] and not queued
+    a.reply(call_a, "one")
+    assert first == [list(strings("one"))] and not queued
     (call_q,) = a.calls()
-    assert call_q["args"] == [3]
-    b.reply(call_b, ok=False, error="no service echo.x", kind="unknown")
+    assert call_q.args == strings("3")
+    b.refuse(call_b, ErrorCode.UNKNOWN_SERVICE, "no service echo.x")
     assert second[0].check(UnknownService)
-    a.reply(call_q, ok=False, error="boom", kind="failed")
+    a.refuse(call_q, ErrorCode.SERVICE_FAILED, "boom")
     assert queued[0].check(ServiceFailed) and not queued[0].check(BadArguments)
     assert str(queued[0].value) == "boom"
     assert drained == [None]
@@ -141,9 +156,9 @@ def test_pool_hands_calls_to_free_seps_queues_then_refuses():
 def test_pool_names_refused_arguments():
     pool = SepPool(Clock(), max_queue=1, queue_timeout=5)
     sep = FakeSep(pool, 103)
-    refused = outcome(pool.call("svc", "op", ["x"]))
+    refused = outcome(pool.call("svc", "op", strings("x")))
     (call,) = sep.calls()
-    sep.reply(call, ok=False, error="svc.op takes 2 arguments", kind="bad_arguments")
+    sep.refuse(call, ErrorCode.BAD_ARGUMENTS, "svc.op takes 2 arguments")
     assert refused[0].check(BadArguments) and "takes 2 arguments" in str(refused[0].value)
 
 
@@ -154,7 +169,7 @@ def test_pool_timeout_and_lost_sep():
     clock.advance(5)
     assert waiting[0].check(SepTimeout)
     sep = FakeSep(pool, 103)
-    running = outcome(pool.call("echo", "sleep", [1]))
+    running = outcome(pool.call("echo", "sleep", strings("1")))
     sep.conn.connectionLost(None)
     assert running[0].check(SepLost) and "SEP pid 103 ended" in str(running[0].value)
     assert pool.size == 0
