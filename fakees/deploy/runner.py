@@ -15,12 +15,13 @@ as in the product) until their .gnt changes, e.g. on redeployment.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from fakees.cobol import CobolRuntimeError, Program, StopRun, load_program
-from fakees.cobol.data import NUMERIC, Item, numeric_codec
+from fakees.cobol.data import NUMERIC, Decoder, Encoder, Item, numeric_codec
 from fakees.cobol.errors import RTS_MESSAGES
 from fakees.cobol.picture import parse_picture
 from fakees.deploy import mapping as mp
@@ -53,9 +54,12 @@ def _forget(gnt: Path) -> None:
         cached[1].cancel()
 
 
-def _numeric_item(param: mp.Parameter) -> Item:
+@functools.lru_cache(maxsize=1024)
+def _numeric(param: mp.Parameter) -> tuple[Item, Decoder, Encoder]:
+    """The LINKAGE item of a numeric parameter and its codec, built once per parameter."""
     pic = parse_picture(param.picture)
-    return Item(param.name, 1, 0, 0, param.length, pic, param.usage, NUMERIC)
+    item = Item(param.name, 1, 0, 0, param.length, pic, param.usage, NUMERIC)
+    return (item, *numeric_codec(item))
 
 
 def encode(param: mp.Parameter, value: Any) -> bytearray:
@@ -77,7 +81,7 @@ def encode(param: mp.Parameter, value: Any) -> bytearray:
         if len(data) > param.length:
             raise BadArguments(f"{where}: {len(data)} characters do not fit")
         return bytearray(data.ljust(param.length, b" "))
-    item = _numeric_item(param)
+    item, _, to_bytes = _numeric(param)
     number = _number(param, 0 if value is None else value, where)
     if number < 0 and not item.signed:
         raise BadArguments(f"{where}: {number} is negative; PIC {param.picture} has no sign")
@@ -85,7 +89,7 @@ def encode(param: mp.Parameter, value: Any) -> bytearray:
         raise BadArguments(f"{where}: {number} has more integer digits than PIC {param.picture}")
     if isinstance(number, Decimal) and number != round(number, item.scale):
         raise BadArguments(f"{where}: {number} has more decimals than PIC {param.picture}")
-    return bytearray(numeric_codec(item)[1](number))
+    return bytearray(to_bytes(number))
 
 
 def _number(param: mp.Parameter, value: Any, where: str) -> int | Decimal:
@@ -106,7 +110,7 @@ def decode(param: mp.Parameter, buffer: bytes) -> Any:
     if param.type == "String":
         return bytes(buffer).decode("latin-1").rstrip(" \0")
     try:
-        number = numeric_codec(_numeric_item(param))[0](bytes(buffer))
+        number = _numeric(param)[1](bytes(buffer))
     except (ValueError, InvalidOperation, CobolRuntimeError):
         raise ServiceError(f"{param.name} holds {bytes(buffer)!r}, not a number of "
                            f"PIC {param.picture}") from None
