@@ -192,3 +192,46 @@ def test_a_different_description_still_gets_39(counter: Path) -> None:
     assert IndexedFile.open(str(counter), "I-O", record_size=19, keys=KEYS) == (
         None, Status("39"))
     assert bump(counter, CountingDisk())[10:] == b"0000000001"
+
+
+def test_a_deleted_journal_is_not_written_through_a_kept_descriptor(counter: Path) -> None:
+    """A descriptor kept from the last CLOSE must not carry commits into a journal that
+    is no longer at its path: a crash would leave that journal where no one looks."""
+    disk = CountingDisk()
+    bump(counter, disk)
+    jnl = Path(f"{counter}.jnl")
+    jnl.unlink()
+    bump(counter, disk)
+    assert jnl.exists() and jnl.stat().st_size > 0
+
+
+def test_exclusive_open_after_fork_is_still_exclusive(counter: Path) -> None:
+    """A forked child inherits the parent's kept descriptors, and with them its open
+    file descriptions and their locks: it must open its own, or parent and child
+    could both hold an exclusive OPEN."""
+    bump(counter, CountingDisk())  # the parent keeps its descriptors
+    ready_r, ready_w = os.pipe()
+    done_r, done_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: open exclusively, say so, wait, close
+        code = 1
+        try:
+            f, status = IndexedFile.open(str(counter), "I-O", record_size=20, keys=KEYS)
+            os.write(ready_w, status.code.encode())
+            os.read(done_r, 1)
+            if f is not None:
+                f.close()
+            code = 0
+        finally:
+            os._exit(code)
+    try:
+        assert os.read(ready_r, 8) == b"00"
+        assert IndexedFile.open(str(counter), "I-O", record_size=20, keys=KEYS) == (
+            None, Status("9/065"))
+    finally:
+        os.write(done_w, b"x")
+        _, wait_status = os.waitpid(pid, 0)
+        for fd in (ready_r, ready_w, done_r, done_w):
+            os.close(fd)
+    assert os.WIFEXITED(wait_status) and os.WEXITSTATUS(wait_status) == 0
+    assert bump(counter, CountingDisk())[10:] == b"0000000001"  # the parent opens again
