@@ -206,6 +206,29 @@ def test_power_loss_during_first_creation_leaves_no_file_or_an_empty_one() -> No
             assert status.code == "00" and contents(f) == {}
 
 
+def test_power_loss_during_open_output_over_a_file_leaves_it_whole_or_empty() -> None:
+    """OPEN OUTPUT over a file with records, cut at every I/O call and then losing
+    power: the old records, or an empty file (the cut is made only once the new
+    headers are durable, since the journal holds no copy of what is cut off)."""
+    rng = random.Random(3)
+    for cut in range(1, 20):
+        disk = SimDisk()
+        model = create_counter_file(disk)
+        f = open_io(disk)
+        apply_operations(f, model, 60)
+        f.close()
+        disk.cut_at = disk.calls + cut
+        try:
+            f, _ = IndexedFile.open("APPFILE01", "OUTPUT", record_size=RECORD, keys=KEYS,
+                                    disk=disk)
+            assert f is not None
+            f.close()
+        except PowerCut:
+            pass
+        disk.power_off(rng)
+        assert contents(open_io(disk)) in (model, {})
+
+
 @pytest.mark.parametrize("failing", ["APPFILE01", "APPFILE01.idx"])
 @pytest.mark.parametrize("how", ["keep", "evict"])
 def test_failed_fdatasync_of_a_file_is_a_commit_that_did_not_happen(
