@@ -747,16 +747,9 @@ class Compiler:
 
     def store_number(self, dst: Access, get: Callable[[], Number],
                      rounded: bool = False) -> Fn:
-        item = dst.item
-        if dst.category == NUMERIC_EDITED:
-            write = dst.write
-            scale = item.scale
-            if rounded:
-                return lambda: write(edited_value(item, round_to(get(), scale)))
-            return lambda: write(edited_value(item, get()))
-        setter = self.num_setter(dst)
-        if rounded and item.scale >= 0:
-            scale = item.scale
+        setter = self.store_number_value(dst)
+        scale = dst.item.scale
+        if rounded and (scale >= 0 or dst.category == NUMERIC_EDITED):
             return lambda: setter(round_to(get(), scale))
         return lambda: setter(get())
 
@@ -854,17 +847,14 @@ class Compiler:
                 raise self.error(None, f"'{acc.item.name}' is not numeric",
                                  "arithmetic results need a numeric receiving item")
             old = self.num_getter(acc) if reads_old else _zero
-            holder: list[Number] = [0]
-            store = self.store_number(acc, lambda h=holder: h[0], False)
-            plan.append((old, fn, rounded, acc.item, holder, store))
+            plan.append((old, fn, rounded, acc.item, self.store_number_value(acc)))
         remainder = None
         if stmt.remainder is not None:
             racc = self.access(stmt.remainder)
-            rholder: list[Number] = [0]
-            rset = self.store_number(racc, lambda: rholder[0])
+            rset = self.store_number_value(racc)
             if len(plan) != 1 or plan[0][3].category != NUMERIC:
                 raise self.error(None, "DIVIDE ... REMAINDER needs one numeric GIVING item")
-            remainder = (rholder, rset, ops[0], ops[1], *numeric_codec(plan[0][3]))
+            remainder = (rset, ops[0], ops[1], *numeric_codec(plan[0][3]))
         single = len(plan) == 1 and not check and remainder is None
 
         if single and not stores[0][2] and stores[0][0].category != NUMERIC_EDITED:
@@ -886,7 +876,7 @@ class Compiler:
 
             return arith_direct
         if single:
-            old, fn, rounded, item, holder, store = plan[0]
+            old, fn, rounded, item, set_value = plan[0]
             scale = item.scale
 
             def arith_fast() -> None:
@@ -894,14 +884,13 @@ class Compiler:
                     value = fn(old())
                 except SizeError:
                     return
-                holder[0] = round_to(value, scale) if rounded else value
-                store()
+                set_value(round_to(value, scale) if rounded else value)
 
             return arith_fast
 
         def arith() -> None:
             failed = False
-            for old, fn, rounded, item, holder, store in plan:
+            for old, fn, rounded, item, set_value in plan:
                 try:
                     value = fn(old())
                 except SizeError:
@@ -912,13 +901,11 @@ class Compiler:
                 if check and overflows(item, value):
                     failed = True
                     continue
-                holder[0] = value
-                store()
+                set_value(value)
                 if remainder is not None:
                     # the remainder uses the quotient as stored (truncated to its picture)
-                    rholder, rset, dividend, divisor, decode, encode = remainder
-                    rholder[0] = dividend() - decode(encode(value)) * divisor()
-                    rset()
+                    rset, dividend, divisor, decode, encode = remainder
+                    rset(dividend() - decode(encode(value)) * divisor())
             if failed and size_error is not None:
                 size_error()
             elif not failed and not_size_error is not None:
@@ -1148,14 +1135,11 @@ class Compiler:
         return self._store_bytes(acc)
 
     def store_number_value(self, acc: Access) -> Callable[[Number], None]:
-        holder: list[Number] = [0]
-        store = self.store_number(acc, lambda: holder[0])
-
-        def set_value(value: Number) -> None:
-            holder[0] = value
-            store()
-
-        return set_value
+        """A store of a value computed at run time, as store_number without ROUNDED."""
+        if acc.category == NUMERIC_EDITED:
+            write, item = acc.write, acc.item
+            return lambda value: write(edited_value(item, value))
+        return self.num_setter(acc)
 
     def c_stringstmt(self, stmt: A.StringStmt) -> Fn:
         parts = [(self.alnum_expr(p.source),
