@@ -10,13 +10,21 @@ Peers, same run (from bench/bench_cobol.py): GnuCOBOL calling the same program
 in-process in a loop (the issue's goal: ratio >= 1.0), and fakees' interpreter
 calling it in-process (what the listener, the SEP hop and the MFDS lookup cost).
 
+Where a call's time goes: the same connection also calls the region's built-in
+`echo.echo` (the hop without the program), and for both services the CPU that
+the client, mfcs32 and the SEP use per call is read from /proc; wall time
+beyond the summed CPU is waiting (flushes to disk, process wake-ups).
+
 Usage: ``.venv/bin/python bench/bench_deployed.py [calls]`` (default 1000).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,7 +33,11 @@ from pathlib import Path
 from bench_cobol import SEED, bench_service
 
 from fakees.binp.client import BinpClient, outs
+from fakees.binp.events import ArgType, Argument, Direction
 from fakees.deploy.demo import PROJECT_COUNTER, CounterProgram, Demo
+
+ROUNDS = 3
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -40,23 +52,58 @@ def counter() -> CounterProgram:
     return PROJECT_COUNTER
 
 
-def binp_rate(work: Path, calls: int) -> float:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process, from /proc (clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def region_pid(demo: Demo, program: str) -> int:
+    """The pid of the demo region's mfcs32 or cassi32 (its path names the demo's COBDIR)."""
+    found = subprocess.run(["pgrep", "-f", f"{demo.cobdir.bin / program} "],
+                           capture_output=True, text=True, check=True).stdout.split()
+    return int(found[0])
+
+
+def timed(client: BinpClient, pids: list[int], function: str, args: list[Argument],
+          calls: int) -> tuple[float, list[float]]:
+    """Wall µs per call, and CPU µs per call of this client and of each pid."""
+    before = [time.process_time(), *map(cpu_seconds, pids)]
+    start = time.perf_counter()
+    for _ in range(calls):
+        client.call(function, args)
+    wall = time.perf_counter() - start
+    after = [time.process_time(), *map(cpu_seconds, pids)]
+    return wall / calls * 1e6, [(b - a) / calls * 1e6 for a, b in zip(before, after, strict=True)]
+
+
+def binp_rounds(work: Path, calls: int) -> dict[str, list[tuple[float, list[float]]]]:
+    """ROUNDS alternating runs of CBLAPP01 and echo.echo over one connection into the region."""
     demo = Demo(work, free_port(), free_port(), counter(), seps=1)
+    echo = [Argument(Direction.INOUT, ArgType.STRING, "x" * 64)]
+    runs: dict[str, list[tuple[float, list[float]]]] = {"srv01.CBLAPP01": [], "echo.echo": []}
     try:
         for _, step in demo.steps()[:-1]:  # everything but the demo's ten calls
             step()
+        pids = [region_pid(demo, "mfcs32"), region_pid(demo, "cassi32")]
         with BinpClient("127.0.0.1", demo.listener_port) as client:
             client.initialize(True)
             for _ in range(20):  # warm-up: SEP loads mapping and program
                 client.call("srv01.CBLAPP01", outs("SSSL"))
-            start = time.perf_counter()
-            for _ in range(calls):
-                last = client.call("srv01.CBLAPP01", outs("SSSL"))
-            rate = calls / (time.perf_counter() - start)
-        assert last[3] == 20 + calls - 1, last
-        return rate
+            for _ in range(ROUNDS):
+                runs["srv01.CBLAPP01"].append(
+                    timed(client, pids, "srv01.CBLAPP01", outs("SSSL"), calls))
+                runs["echo.echo"].append(timed(client, pids, "echo.echo", echo, calls))
+            last = client.call("srv01.CBLAPP01", outs("SSSL"))
+        assert last[3] == 20 + ROUNDS * calls, last
+        return runs
     finally:
         demo.stop()
+
+
+def median_run(runs: list[tuple[float, list[float]]]) -> tuple[float, list[float]]:
+    wall = statistics.median(w for w, _ in runs)
+    return wall, [statistics.median(r[1][i] for r in runs) for i in range(3)]
 
 
 def main(argv: list[str]) -> int:
@@ -67,12 +114,22 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-deployed-") as tmp:
         (Path(tmp) / "region").mkdir()
         (Path(tmp) / "inproc").mkdir()
-        binp = binp_rate(Path(tmp) / "region", calls)
-        in_process, gnucobol = bench_service(Path(tmp) / "inproc", calls, rounds=3)
+        runs = binp_rounds(Path(tmp) / "region", calls)
+        in_process, gnucobol = bench_service(Path(tmp) / "inproc", calls, rounds=ROUNDS)
     name = counter().service.name
-    print(f"{name} over BINP into ESSRV01 (1 SEP), sequential, durable: {binp:.0f} calls/s")
+    wall, _ = median_run(runs["srv01.CBLAPP01"])
+    binp = 1e6 / wall
+    print(f"{name} over BINP into ESSRV01 (1 SEP), sequential, durable: {binp:.0f} calls/s "
+          f"(median of {ROUNDS} runs of {calls})")
     print(f"  peer GnuCOBOL in-process: {gnucobol:.0f} calls/s -> ratio {binp / gnucobol:.2f}")
     print(f"  peer fakees in-process:   {in_process:.0f} calls/s -> ratio {binp / in_process:.2f}")
+    print("per call, µs (CPU from /proc; waiting = wall - client - mfcs32 - SEP):")
+    print(f"  {'service':<15} {'wall':>6} {'client':>7} {'mfcs32':>7} {'SEP':>6} {'waiting':>8}")
+    for function, function_runs in runs.items():
+        wall, (client, mfcs, sep) = median_run(function_runs)
+        print(f"  {function:<15} {wall:>6.0f} {client:>7.0f} {mfcs:>7.0f} {sep:>6.0f} "
+              f"{wall - client - mfcs - sep:>8.0f}")
+    print(f"  in-process fakees call of the program: {1e6 / in_process:.0f} µs wall")
     return 0
 
 
