@@ -101,6 +101,8 @@ class Transaction:
         if head[: len(_MAGIC)] != _MAGIC or len(head) < _HEAD.size + _CRC.size:
             return None
         _, length, nfiles, nranges, digest = _HEAD.unpack_from(head)
+        if length > jf.size() - len(head):  # a damaged length: do not try to read 4 GiB
+            return None
         body = jf.read(len(head), length)
         crc = _CRC.unpack_from(head, _HEAD.size)[0]
         if len(body) != length or zlib.crc32(body, zlib.crc32(head[: _HEAD.size])) != crc:

@@ -372,3 +372,24 @@ def test_permissions_and_lock_mode_exclusive_for_input(data: Path) -> None:
     assert f is not None, status
     assert open_(data, "INPUT") == (None, Status("9/065"))
     f.close()
+
+
+def test_hot_journal_with_a_damaged_length_is_ignored(data: Path) -> None:
+    """A journal whose magic survives but whose length field says nearly 4 GiB is
+    ignored like any journal failing its CRC, without trying to read that much
+    (the OPEN runs in a process limited to 2 GiB of address space)."""
+    damage(Path(f"{data}.jnl"), 0, b"FKISRBJ1\xff\xff\xff\xf0")
+    script = textwrap.dedent(
+        """
+        import resource, sys
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+        from fakees.isam import IndexedFile, KeySpec
+        keys = [KeySpec(0, 6), KeySpec(6, 4, duplicates=True)]
+        f, status = IndexedFile.open(sys.argv[1], "INPUT", record_size=20, keys=keys)
+        assert f is not None, status
+        print(f.check())
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(data)], cwd=REPO,
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "4\n"), done.stderr
