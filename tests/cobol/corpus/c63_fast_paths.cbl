@@ -71,6 +71,9 @@
            MOVE 2000 TO N4
            CALL "SUBEXIT" USING N4
            DISPLAY "SUBEXIT " N4
+           MOVE 600 TO N4
+           CALL "SUBEXIT" USING N4
+           DISPLAY "SUBEXIT " N4
            PERFORM ENDING-PARA
            PERFORM SKIP-PARA
            DISPLAY "still running".
