@@ -235,3 +235,35 @@ def test_exclusive_open_after_fork_is_still_exclusive(counter: Path) -> None:
             os.close(fd)
     assert os.WIFEXITED(wait_status) and os.WEXITSTATUS(wait_status) == 0
     assert bump(counter, CountingDisk())[10:] == b"0000000001"  # the parent opens again
+
+
+OTHER_OPENER = textwrap.dedent(
+    """
+    import sys
+    from fakees.isam import IndexedFile, KeySpec
+    keys = [KeySpec(0, 6), KeySpec(6, 4, duplicates=True)]
+    f, st = IndexedFile.open(sys.argv[1], "I-O", record_size=20, keys=keys)
+    print(st.code)
+    """
+)
+
+
+def test_a_handle_reopened_from_kept_descriptors_excludes_other_processes(
+        counter: Path) -> None:
+    """CLOSE releases the OPEN lock on the kept descriptor and the next OPEN takes it
+    again: another process gets 9/065 while the file is open here, 00 after CLOSE."""
+    def other() -> str:
+        return subprocess.run([sys.executable, "-c", OTHER_OPENER, str(counter)], cwd=REPO,
+                              check=True, capture_output=True, text=True,
+                              timeout=60).stdout.strip()
+
+    disk = CountingDisk()
+    bump(counter, disk)
+    disk.reads.clear()
+    f, status = IndexedFile.open(str(counter), "I-O", record_size=20, keys=KEYS, disk=disk)
+    assert f is not None, status
+    assert f.read(0, b"K1    ")[0] == Status("00")
+    assert served_from_memory(counter, disk)
+    assert other() == "9/065"
+    assert f.close() == Status("00")
+    assert other() == "00"
