@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from fakees.cobol import CobolRuntimeError, compile_file, load_program
 from fakees.cobol import ast as A
-from fakees.cobol import compile_file, load_program
 from fakees.cobol.errors import Position
 from fakees.cobol.fileio import resolve_assign
 from fakees.cobol.runtime import RunUnit
@@ -160,3 +160,42 @@ def test_each_open_follows_the_environment_of_the_moment(
         text = f"CALL{number}".ljust(8).encode()
         prog.call([bytearray(text)])
         assert (tmp_path / expected).read_bytes() == text.rstrip() + b"\n", expected
+
+
+FULL = """       IDENTIFICATION DIVISION.
+       PROGRAM-ID. FULLDISK.
+       ENVIRONMENT DIVISION.
+       INPUT-OUTPUT SECTION.
+       FILE-CONTROL.
+           SELECT OUT-FILE ASSIGN TO "/dev/full"
+               ORGANIZATION LINE SEQUENTIAL{status}.
+       DATA DIVISION.
+       FILE SECTION.
+       FD OUT-FILE.
+       01 OUT-REC PIC X(8).
+       WORKING-STORAGE SECTION.
+       01 FS PIC XX VALUE "??".
+       LINKAGE SECTION.
+       01 LK-STATUS PIC XX.
+       PROCEDURE DIVISION USING LK-STATUS.
+           OPEN OUTPUT OUT-FILE
+           WRITE OUT-REC FROM "RECORD"
+           CLOSE OUT-FILE
+           MOVE FS TO LK-STATUS
+           EXIT PROGRAM.
+"""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_an_operating_system_failure_is_status_30(tmp_path: Path) -> None:
+    """Disk full at CLOSE (the buffered record reaches /dev/full): FILE STATUS 30 when the
+    program has one, else run-time error 30 naming the file, never a Python traceback."""
+    (tmp_path / "FULLDISK.cbl").write_text(FULL.format(status="\n               FILE STATUS FS"))
+    status = bytearray(2)
+    load_program(tmp_path / "FULLDISK.cbl").call([status])
+    assert status == b"30"
+    (tmp_path / "FULLDISK.cbl").write_text(FULL.format(status=""))
+    with pytest.raises(CobolRuntimeError) as info:
+        load_program(tmp_path / "FULLDISK.cbl").call([bytearray(2)])
+    assert info.value.code == 30 and info.value.status == "30"
+    assert info.value.file == "/dev/full" and info.value.line == 19
