@@ -2,7 +2,7 @@
 
 Both servers run in their own process on 127.0.0.1 and answer request/response
 with the same payload: the BINP listener (`python -m fakees.binp.server --echo`,
-Twisted + construct codec + state machine) answers CALL echo.bench with one
+Twisted + BINP codec + state machine) answers CALL echo.bench with one
 INOUT String; the peer is a plain blocking-socket echo server (one thread per
 connection, 4-byte length prefix).  A third server, the same length-prefixed
 echo on Twisted (Int32StringReceiver), shows how much of the gap is the reactor
