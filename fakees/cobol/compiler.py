@@ -120,6 +120,7 @@ class Compiler:
         self.para_section: list[str | None] = []
         self.current_stmt: A.Stmt | None = None
         self.inline_depth = 0  # inline PERFORMs around the statement being compiled
+        self.exit_perform_used = False  # an EXIT PERFORM in the inline PERFORM compiled now
         self._index_procedures()
 
     def error(self, pos: Position | None, message: str, hint: str = "") -> CobolSyntaxError:
@@ -536,12 +537,12 @@ class Compiler:
     def relation(self, left: A.Expr, op: str, right: A.Expr) -> Callable[[], bool]:
         compare = RELOPS[op]
         lk, rk = self.kind(left), self.kind(right)
+        if lk == "num" and (isinstance(right, A.NumLit) or _is_zero(right)):
+            value = 0 if _is_zero(right) else _num_value(right)
+            return _numeric_relation_to(op, self.num_expr(left), value)
         if lk == "num" and rk == "num":
             a, b = self.num_expr(left), self.num_expr(right)
             return _numeric_relation(op, a, b)
-        if lk == "num" and _is_zero(right):
-            a = self.num_expr(left)
-            return lambda: compare(a(), 0)
         if rk == "num" and _is_zero(left):
             b = self.num_expr(right)
             return lambda: compare(0, b())
@@ -984,17 +985,22 @@ class Compiler:
     def c_perform(self, stmt: A.Perform) -> Fn:
         runner = self.inst.run_range
         body: Fn
+        exits = False  # an inline body with EXIT PERFORM
         if stmt.first is not None:
             first, _ = self.proc_range(stmt.first, self.current_pos, self.current_section)
             last = self.proc_range(stmt.last or stmt.first, self.current_pos,
                                    self.current_section)[1]
             body = partial(runner, first, last)
         else:
+            outer_exit = self.exit_perform_used
+            self.exit_perform_used = False
             self.inline_depth += 1
             try:
                 inline = self.block(stmt.body or [])
             finally:
                 self.inline_depth -= 1
+            exits = self.exit_perform_used  # else the body needs no EXIT PERFORM guards
+            self.exit_perform_used = outer_exit
 
             def inline_body() -> None:
                 try:
@@ -1003,9 +1009,9 @@ class Compiler:
                     if not exc.cycle:
                         raise
 
-            body = inline_body
+            body = inline_body if exits else inline
 
-        inline_loop = stmt.first is None
+        inline_loop = exits
         if stmt.times is not None:
             count = self.int_expr(stmt.times)
 
@@ -1043,6 +1049,16 @@ class Compiler:
             loops.append((get, set_, self.num_expr(v.start), self.num_expr(v.step),
                           self.cond(v.until)))
         test_after = stmt.test_after
+        if len(loops) == 1 and not test_after:  # the common loop: one counter, test before
+            get, set_, start, step, until = loops[0]
+
+            def run_one() -> None:
+                set_(start())
+                while not until():
+                    body()
+                    set_(get() + step())
+
+            return run_one
 
         def run(level: int) -> None:
             get, set_, start, step, until = loops[level]
@@ -1437,6 +1453,7 @@ class Compiler:
                 raise self.error(None, "EXIT PERFORM outside an inline PERFORM",
                                  "use EXIT PARAGRAPH, or put it inside PERFORM ... END-PERFORM")
             cycle = kind == "PERFORM CYCLE"
+            self.exit_perform_used = True
 
             def exit_perform() -> None:
                 raise ExitPerform(cycle)
@@ -1572,6 +1589,21 @@ def _numeric_relation(op: str, a: Callable[[], Number],
     if op == "<=":
         return lambda: a() <= b()
     return lambda: a() >= b()
+
+
+def _numeric_relation_to(op: str, a: Callable[[], Number], c: Number) -> Callable[[], bool]:
+    """A numeric comparison with a literal (UNTIL I > 200000, IF R = 0)."""
+    if op == "=":
+        return lambda: a() == c
+    if op == "<>":
+        return lambda: a() != c
+    if op == "<":
+        return lambda: a() < c
+    if op == ">":
+        return lambda: a() > c
+    if op == "<=":
+        return lambda: a() <= c
+    return lambda: a() >= c
 
 
 def _fit_numeric_justified(data: bytes, size: int) -> bytes:
