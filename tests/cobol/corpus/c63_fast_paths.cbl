@@ -4,7 +4,8 @@
       * service's per-call path): MOVE between unsigned DISPLAY
       * integers, constants into fixed items, STRING of fixed pieces,
       * ADD and SUBTRACT in place on several usages; paragraphs that
-      * end with EXIT PROGRAM or GOBACK (and SUBEXIT).
+      * end with EXIT PROGRAM or GOBACK (and SUBEXIT); EXIT PERFORM in
+      * nested inline PERFORMs.
        DATA DIVISION.
        WORKING-STORAGE SECTION.
        01 N5    PIC 9(5) VALUE 12345.
@@ -62,6 +63,24 @@
            DISPLAY N5 " " U2 " " P7
            PERFORM COUNT-PARA 3 TIMES
            DISPLAY N5.
+           MOVE 0 TO N4
+           PERFORM 3 TIMES
+              PERFORM VARYING U2 FROM 1 BY 1 UNTIL U2 > 9
+                 IF U2 = 4 EXIT PERFORM END-IF
+                 ADD 1 TO N4
+              END-PERFORM
+              ADD 100 TO N4
+           END-PERFORM
+           DISPLAY "inner EXIT PERFORM " N4
+           MOVE 0 TO N4
+           PERFORM UNTIL N4 > 50
+              PERFORM 2 TIMES
+                 ADD 1 TO N4
+              END-PERFORM
+              IF N4 > 6 EXIT PERFORM END-IF
+              ADD 1 TO N4
+           END-PERFORM
+           DISPLAY "outer EXIT PERFORM " N4
            MOVE 0 TO N4
            CALL "SUBEXIT" USING N4
            DISPLAY "SUBEXIT " N4
