@@ -238,10 +238,15 @@ def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
-def wait_for_interrupt() -> None:
-    """Block until Ctrl-C or SIGTERM (what `fakees demo --stop` sends)."""
+def wait_for_interrupt(announce: str) -> None:
+    """Print ``announce``, then block until Ctrl-C or SIGTERM (what `fakees demo --stop` sends).
+
+    The line is printed inside the handler's reach: a Ctrl-C sent as soon as it
+    is read must still end in a clean stop.
+    """
     signal.signal(signal.SIGTERM, _interrupt)
     try:
+        print(announce, flush=True)
         while True:
             signal.pause()
     except KeyboardInterrupt:
@@ -317,8 +322,7 @@ def main(argv: list[str]) -> int:
         for line in demo.where_to_look():
             print(f"  {line}")
         if args.keep:
-            print(f"running; stop with Ctrl-C or `fakees demo --stop {work}`", flush=True)
-            wait_for_interrupt()
+            wait_for_interrupt(f"running; stop with Ctrl-C or `fakees demo --stop {work}`")
     except DemoFailed as exc:
         print(f"fakees demo: step {number} ({title}) failed: {exc}", file=sys.stderr)
         demo.stop()
