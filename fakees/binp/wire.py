@@ -1,10 +1,11 @@
-"""BINP frames, declared once with construct: the bytes that protocol/BINP.md describes.
+"""BINP frames: the bytes that protocol/BINP.md describes.
 
 Every frame is a 12-byte header followed by a payload whose layout depends on
 the frame type.  `encode` turns an event into frame bytes, `decode` turns the
 bytes of exactly one frame back into an event.
 
-The construct definitions are the reference.  CALL and REPLY, the frames of
+The construct definitions (`fakees.binp.definitions`) are the reference.  CALL and
+REPLY, the frames of
 every call, first go through a hand-written struct codec (a few microseconds
 instead of tens); whenever it meets anything it does not handle plainly (a
 BigDecimal, a bad value, a truncated or malformed payload) it declines and the
@@ -12,19 +13,16 @@ compiled construct definitions decide, and when those reject a frame the
 plain definitions are run again to say precisely where and why (field path,
 argument number).  So errors always come from construct, and
 tests/binp/test_properties.py checks that both paths give identical bytes and
-events (`encode_reference`, `decode_reference`).
+events (`encode_reference`, `decode_reference`).  construct is imported at the first
+frame the fast path declines, so a process that only meets plain calls (a SEP) never
+loads it.
 """
 
 from __future__ import annotations
 
-import functools
-import io
 import struct
 from decimal import Decimal, InvalidOperation
 from typing import Any
-
-import construct as c
-from construct import this
 
 from fakees.binp.events import (
     ArgType,
@@ -58,70 +56,9 @@ FRAME_NAMES = {
     PONG: "PONG",
 }
 
-String = c.PascalString(c.Int32ub, "utf8")
-BigDecimal = c.Struct("scale" / c.Int32sb, "unscaled" / c.Prefixed(c.Int32ub, c.GreedyBytes))
-VALUES = {  # int keys: construct's compiler writes them into generated source
-    int(ArgType.STRING): String,
-    int(ArgType.LONG): c.Int64sb,
-    int(ArgType.INTEGER): c.Int32sb,
-    int(ArgType.SHORT): c.Int16sb,
-    int(ArgType.BOOLEAN): c.OneOf(c.Int8ub, [0, 1]),
-    int(ArgType.BIGDECIMAL): BigDecimal,
-    int(ArgType.BYTES): c.Prefixed(c.Int32ub, c.GreedyBytes),
-}
-TypeCode = c.OneOf(c.Int8ub, [int(t) for t in ArgType])
-CallArgument = c.Struct(
-    "direction" / c.OneOf(c.Int8ub, [int(d) for d in Direction]),
-    "type" / TypeCode,
-    "value" / c.If(this.direction != int(Direction.OUT), c.Switch(this.type, VALUES)),
-)
-ReplyArgument = c.Struct(
-    "direction" / c.OneOf(c.Int8ub, [int(Direction.OUT), int(Direction.INOUT)]),
-    "type" / TypeCode,
-    "value" / c.Switch(this.type, VALUES),
-)
-PAYLOADS = {
-    HELLO: c.Struct(
-        "min_version" / c.Int8ub, "max_version" / c.Int8ub, "client" / String, c.Terminated
-    ),
-    WELCOME: c.Struct(
-        "version" / c.Int8ub,
-        "max_frame" / c.Int32ub,
-        "max_args" / c.Int16ub,
-        "max_string" / c.Int32ub,
-        "max_pending" / c.Int16ub,
-        "server" / String,
-        c.Terminated,
-    ),
-    CALL: c.Struct(
-        "function" / String, "args" / c.PrefixedArray(c.Int16ub, CallArgument), c.Terminated
-    ),
-    REPLY: c.Struct("args" / c.PrefixedArray(c.Int16ub, ReplyArgument), c.Terminated),
-    ERROR: c.Struct("code" / c.Int16ub, "message" / String, c.Terminated),
-    PING: c.Struct(c.Terminated),
-    PONG: c.Struct(c.Terminated),
-}
-Header = c.Struct(
-    "magic" / c.Const(MAGIC),
-    "type" / c.Int8ub,
-    "flags" / c.Const(0, c.Int8ub),
-    "call_id" / c.Int32ub,
-    "length" / c.Int32ub,
-)
-Frame = c.Struct(
-    "header" / Header,
-    "payload" / c.FixedSized(this.header.length, c.Switch(this.header.type, PAYLOADS)),
-)
 # The header is fixed-size and on every frame's path: struct reads and writes the same
-# 12 bytes as `Header` (tests/binp/test_properties.py checks the two agree).
+# 12 bytes as `definitions.Header` (tests/binp/test_properties.py checks the two agree).
 HEADER_STRUCT = struct.Struct(">2sBBII")
-
-
-@functools.cache
-def _compiled(kind: int) -> c.Construct:
-    """The compiled payload definition, built at first use (it takes milliseconds, and the
-    fast path serves most processes' every frame)."""
-    return PAYLOADS[kind].compile()
 
 
 INT_RANGES = {
@@ -181,14 +118,16 @@ def decode_payload(kind: int, call_id: int, payload: bytes) -> Event:
 
 def decode_reference(kind: int, call_id: int, payload: bytes) -> Event:
     """`decode_payload` by the construct definitions alone (the judge of the fast path)."""
+    from fakees.binp import definitions
+
     try:
-        body = _compiled(kind).parse(payload)
+        body = definitions.compiled(kind).parse(payload)
         return _to_event(kind, call_id, body)
     except RemoteProtocolError:
         raise
     except Exception:  # any compiled-parse failure is explained by the slow path below
         raise RemoteProtocolError(
-            ErrorCode.MALFORMED_FRAME, explain(kind, payload), call_id
+            ErrorCode.MALFORMED_FRAME, definitions.explain(kind, payload), call_id
         ) from None
 
 
@@ -248,69 +187,6 @@ def _decimal_from_wire(index: int, raw: Any, call_id: int) -> Decimal:
     return Decimal(number).scaleb(-raw.scale)
 
 
-def explain(kind: int, payload: bytes) -> str:
-    """Why `payload` is not a valid `kind` payload, naming the field and argument."""
-    name = frame_name(kind)
-    if kind in (CALL, REPLY):
-        located = _explain_arguments(kind, payload)
-        if located:
-            return f"{name}: {located}"
-    try:
-        PAYLOADS[kind].parse(payload)
-    except c.ConstructError as exc:
-        return f"{name}: {_describe(exc, TEXT_FIELDS.get(kind, 'payload'))}"
-    return f"{name}: payload rejected"
-
-
-def _explain_arguments(kind: int, payload: bytes) -> str | None:
-    """Walk the argument list one argument at a time to name the one that is broken."""
-    stream = io.BytesIO(payload)
-    try:
-        if kind == CALL:
-            String.parse_stream(stream)
-        count = c.Int16ub.parse_stream(stream)
-    except c.ConstructError:
-        return None
-    definition = CallArgument if kind == CALL else ReplyArgument
-    for index in range(1, count + 1):
-        offset = stream.tell()
-        try:
-            definition.parse_stream(stream)
-        except c.ConstructError as exc:
-            return f"argument {index} of {count} at payload offset {offset}: " + _describe(
-                exc, "value"
-            )
-    trailing = len(payload) - stream.tell()
-    if trailing:
-        return f"{trailing} trailing bytes after argument {count} of {count}"
-    return None
-
-
-# construct's text decoding errors carry no path: the one text field of each payload
-TEXT_FIELDS = {HELLO: "client", WELCOME: "server", CALL: "function", ERROR: "message"}
-
-
-def _describe(exc: c.ConstructError, text_field: str) -> str:
-    field = str(getattr(exc, "path", "") or "").replace("(parsing)", "").strip(" ->") or "payload"
-    field = field.replace(" -> ", ".")
-    if isinstance(exc, c.TerminatedError):
-        return "trailing bytes after the last field"
-    if isinstance(exc, c.StringError):
-        return f"{text_field}: text is not valid UTF-8"
-    if isinstance(exc, c.ValidationError):
-        value = str(exc).rsplit(":", 1)[-1].strip()
-        leaf = field.rsplit(".", 1)[-1]
-        allowed = {
-            "direction": "1 IN, 2 OUT, 3 INOUT (a reply carries only OUT and INOUT)",
-            "type": "1-7",
-            "value": "0 or 1 for a Boolean",
-        }.get(leaf, "see BINP.md")
-        return f"{field}: invalid value {value} (allowed: {allowed})"
-    if isinstance(exc, c.StreamError):
-        return f"{field}: truncated, the payload ends inside this field"
-    return f"{field}: {str(exc).splitlines()[-1]}"
-
-
 # ---- encoding ---------------------------------------------------------------------------
 
 
@@ -329,10 +205,12 @@ def encode(event: Event) -> bytes:
 
 def encode_reference(event: Event) -> bytes:
     """`encode` by the construct definitions alone (the judge of the fast path)."""
+    from fakees.binp import definitions
+
     kind, call_id, body = _from_event(event)
     try:
-        payload = _compiled(kind).build(body)
-    except c.ConstructError as exc:
+        payload = definitions.compiled(kind).build(body)
+    except definitions.ConstructError as exc:
         raise LocalProtocolError(
             ErrorCode.MALFORMED_FRAME, f"cannot encode {frame_name(kind)}: {exc}", call_id
         ) from None

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fakees.binp import definitions, wire
 from fakees.binp import strategies as bs
-from fakees.binp import wire
 from fakees.binp.connection import CLIENT, NEED_DATA, SERVER, Connection, Limits, State
 from fakees.binp.events import (
     ArgType,
@@ -39,13 +39,13 @@ def test_every_event_round_trips(event) -> None:
 
 @given(bs.frames())
 def test_struct_header_reads_what_the_construct_header_declares(frame: bytes) -> None:
-    header = wire.Header.parse(frame[: wire.HEADER_SIZE])
+    header = definitions.Header.parse(frame[: wire.HEADER_SIZE])
     assert wire.parse_header(frame[: wire.HEADER_SIZE]) == (
         header.type,
         header.call_id,
         header.length,
     )
-    assert wire.Header.build(header) == frame[: wire.HEADER_SIZE]
+    assert definitions.Header.build(header) == frame[: wire.HEADER_SIZE]
 
 
 @given(bs.malformed_frames())
