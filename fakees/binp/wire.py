@@ -4,18 +4,17 @@ Every frame is a 12-byte header followed by a payload whose layout depends on
 the frame type.  `encode` turns an event into frame bytes, `decode` turns the
 bytes of exactly one frame back into an event.
 
-The construct definitions (`fakees.binp.definitions`) are the reference.  CALL and
-REPLY, the frames of
-every call, first go through a hand-written struct codec (a few microseconds
-instead of tens); whenever it meets anything it does not handle plainly (a
-BigDecimal, a bad value, a truncated or malformed payload) it declines and the
-compiled construct definitions decide, and when those reject a frame the
-plain definitions are run again to say precisely where and why (field path,
-argument number).  So errors always come from construct, and
-tests/binp/test_properties.py checks that both paths give identical bytes and
-events (`encode_reference`, `decode_reference`).  construct is imported at the first
-frame the fast path declines, so a process that only meets plain calls (a SEP) never
-loads it.
+The construct definitions (`fakees.binp.definitions`) are the reference.  CALL
+and REPLY, the frames of every call, first go through a hand-written struct
+codec (a few microseconds instead of tens); whenever it meets anything it does
+not handle plainly (a BigDecimal, a bad value, a truncated or malformed
+payload) it declines and the compiled construct definitions decide, and when
+those reject a frame the plain definitions are run again to say precisely
+where and why (field path, argument number).  So errors always come from
+construct, and tests/binp/test_properties.py checks that both paths give
+identical bytes, events and errors (`encode_reference`, `decode_reference`).
+construct is imported at the first frame the fast path declines, so a process
+that only meets plain calls (a SEP) never loads it.
 """
 
 from __future__ import annotations
