@@ -241,16 +241,23 @@ def _interrupt(*_: object) -> None:
 def wait_for_interrupt(announce: str) -> None:
     """Print ``announce``, then block until Ctrl-C or SIGTERM (what `fakees demo --stop` sends).
 
-    The line is printed inside the handler's reach: a Ctrl-C sent as soon as it
-    is read must still end in a clean stop.
+    Both signals are blocked from before the line is printed until sigwait takes one,
+    so a signal sent as soon as the line is read stays pending: with a handler and
+    signal.pause(), one arriving just before pause() ran the handler and pause() then
+    waited for a second signal. Ctrl-C works even when the demo was started with
+    SIGINT ignored (a script's background job), since the line promises it. A second
+    signal is handled once they are unblocked: a KeyboardInterrupt, as during the steps.
     """
+    stops = {signal.SIGINT, signal.SIGTERM}
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.pthread_sigmask(signal.SIG_BLOCK, stops)
     try:
         print(announce, flush=True)
-        while True:
-            signal.pause()
-    except KeyboardInterrupt:
-        print()
+        signal.sigwait(stops)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stops)
+    print()
 
 
 def _is_demo(pid: int) -> bool:
