@@ -6,7 +6,10 @@ Twisted + BINP codec + state machine) answers CALL echo.bench with one
 INOUT String; the peer is a plain blocking-socket echo server (one thread per
 connection, 4-byte length prefix).  A third server, the same length-prefixed
 echo on Twisted (Int32StringReceiver), shows how much of the gap is the reactor
-and how much is BINP.  Clients are blocking sockets, one connection each, one
+and how much is BINP.  A fourth, "relay", passes each frame over a Unix socket to
+an echo worker process and back: the four hand-offs of a region's call
+(client -> mfcs32 -> SEP -> mfcs32 -> client) with nothing else: the peer of the
+region rows that `--seps` adds.  Clients are blocking sockets, one connection each, one
 call at a time; with C clients, C processes run at once.
 
     .venv/bin/python bench/bench_binp.py [--calls 5000] [--payload 64] [--clients 1,2,4,8]
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import socket
 import statistics
 import struct
@@ -57,19 +61,66 @@ def recv_exact(sock: socket.socket, n: int) -> bytes:
 def plain_server(port: int) -> None:
     def serve(conn: socket.socket) -> None:
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        with conn:
-            try:
-                while True:
-                    (length,) = struct.unpack(">I", recv_exact(conn, 4))
-                    conn.sendall(struct.pack(">I", length) + recv_exact(conn, length))
-            except ConnectionError:
-                return
+        echo_frames(conn)
 
     with socket.create_server(("127.0.0.1", port)) as listener:
         print("listening", flush=True)
         while True:
             conn, _ = listener.accept()
             threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+
+def echo_frames(conn: socket.socket, peer: socket.socket | None = None) -> None:
+    """Answer each length-prefixed frame read from `conn`: echoed, or relayed through `peer`."""
+    with conn:
+        try:
+            while True:
+                (length,) = struct.unpack(">I", recv_exact(conn, 4))
+                frame = struct.pack(">I", length) + recv_exact(conn, length)
+                if peer is not None:
+                    peer.sendall(frame)
+                    (length,) = struct.unpack(">I", recv_exact(peer, 4))
+                    frame = struct.pack(">I", length) + recv_exact(peer, length)
+                conn.sendall(frame)
+        except ConnectionError:
+            return
+
+
+def relay_server(port: int) -> None:
+    """A region's shape with nothing in it: each connection's frames go over a Unix socket
+    to an echo worker in another process and back (blocking sockets, thread per connection),
+    so a call takes four hand-offs between processes as client -> mfcs32 -> SEP does."""
+    name = f"fakees-bench-relay-{os.getpid()}"  # abstract Unix address "\0" + name
+    address = "\0" + name
+    worker = subprocess.Popen([sys.executable, __file__, "--serve", "worker", "--port", "0",
+                               "--address", name], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    worker.stdout.readline()
+
+    def relay(conn: socket.socket) -> None:
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with socket.socket(socket.AF_UNIX) as peer:
+            peer.connect(address)
+            echo_frames(conn, peer)
+
+    with socket.create_server(("127.0.0.1", port)) as listener:
+        print("listening", flush=True)
+        while True:
+            conn, _ = listener.accept()
+            threading.Thread(target=relay, args=(conn,), daemon=True).start()
+
+
+def worker_server(address: str) -> None:
+    """The relay's echo worker on abstract Unix address `address`; it ends when the relay
+    does (its stdin, a pipe, closes)."""
+    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
+    with socket.socket(socket.AF_UNIX) as listener:
+        listener.bind("\0" + address)
+        listener.listen()
+        print("listening", flush=True)
+        while True:
+            conn, _ = listener.accept()
+            threading.Thread(target=echo_frames, args=(conn,), daemon=True).start()
 
 
 def twisted_server(port: int) -> None:
@@ -119,15 +170,16 @@ def binp_client(
     return latencies
 
 
-def region_rows(seps_list: list[int], calls: int, payload: bytes) -> None:
+def region_rows(seps_list: list[int], calls: int, payload: bytes, relay_port: int) -> None:
     """A real region (mfcs32 + N cassi32 SEPs) under N clients: the built-in echo service,
-    and echo.sleep with 10 ms of service time (where more SEPs should mean more calls)."""
+    against the relay peer under as many clients, and echo.sleep with 10 ms of service
+    time, against the ideal N calls per 10 ms (where more SEPs should mean more calls)."""
     import tempfile
 
     from fakees.deploy.demo import Demo
 
     print(f"\nregion ESSRV01, N SEPs under N clients, {calls} calls per client")
-    print(f"{'SEPs':>7} {'service':>16} {'calls/s':>9} {'p50 us':>8} {'p99 us':>8}")
+    print(f"{'SEPs':>7} {'service':>16} {'calls/s':>9} {'p50 us':>8} {'p99 us':>8}  ratio")
     for seps in seps_list:
         with tempfile.TemporaryDirectory() as work:
             demo = Demo(Path(work), free_port(), free_port(), seps=seps)
@@ -145,8 +197,16 @@ def region_rows(seps_list: list[int], calls: int, payload: bytes) -> None:
                         results = pool.starmap(binp_client, [job] * seps)
                         elapsed = time.perf_counter() - t0
                     lat = [x for r in results for x in r]
-                    print(f"{seps:>7} {name:>16} {len(lat) / elapsed:>9.0f} {pct(lat, 50):>8.0f} "
-                          f"{pct(lat, 99):>8.0f}")  # fmt: skip
+                    rate = len(lat) / elapsed
+                    if sleep is None:
+                        peer, peer_lat = run("relay", relay_port, seps, calls, payload)
+                        print(f"{seps:>7} {'relay (peer)':>16} {peer:>9.0f} "
+                              f"{pct(peer_lat, 50):>8.0f} {pct(peer_lat, 99):>8.0f}")
+                        ratio = f"{rate / peer:.2f} of the relay"
+                    else:
+                        ratio = f"{rate / (seps / 0.01):.2f} of the ideal {seps / 0.01:.0f}/s"
+                    print(f"{seps:>7} {name:>16} {rate:>9.0f} {pct(lat, 50):>8.0f} "
+                          f"{pct(lat, 99):>8.0f}  {ratio}")  # fmt: skip
             finally:
                 demo.stop()
 
@@ -184,16 +244,23 @@ def main() -> int:
     p.add_argument(
         "--seps", default="", help="also start a region with each of these SEP counts (1,2,4,8)"
     )
-    p.add_argument("--serve", choices=["plain", "twisted"], help=argparse.SUPPRESS)
+    p.add_argument("--serve", choices=["plain", "twisted", "relay", "worker"],
+                   help=argparse.SUPPRESS)
     p.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--address", help=argparse.SUPPRESS)
     opts = p.parse_args()
+    if opts.serve == "worker":
+        worker_server(opts.address)
+        return 0
     if opts.serve:
-        (plain_server if opts.serve == "plain" else twisted_server)(opts.port)
+        {"plain": plain_server, "twisted": twisted_server, "relay": relay_server}[opts.serve](
+            opts.port)
         return 0
     payload = b"x" * opts.payload
-    ports = {name: free_port() for name in ("plain", "twisted", "BINP")}
+    ports = {name: free_port() for name in ("plain", "relay", "twisted", "BINP")}
     servers = [
         start([sys.executable, __file__, "--serve", "plain", "--port", str(ports["plain"])]),
+        start([sys.executable, __file__, "--serve", "relay", "--port", str(ports["relay"])]),
         start([sys.executable, __file__, "--serve", "twisted", "--port", str(ports["twisted"])]),
         start([sys.executable, "-m", "fakees.binp.server", "--port", str(ports["BINP"]),
                "--echo", "--max-connections", "1000"]),
@@ -210,12 +277,13 @@ def main() -> int:
             for name, rate, lat in rows:
                 print(f"{clients:>7} {name:>7} {rate:>9.0f} {pct(lat, 50):>8.0f} "
                       f"{pct(lat, 99):>8.0f}  {rate / plain_rate:.2f}")  # fmt: skip
+        if opts.seps:
+            seps = [int(n) for n in opts.seps.split(",")]
+            region_rows(seps, max(opts.calls // 10, 50), payload, ports["relay"])
     finally:
         for proc in servers:
             proc.kill()
             proc.wait()
-    if opts.seps:
-        region_rows([int(n) for n in opts.seps.split(",")], max(opts.calls // 10, 50), payload)
     return 0
 
 
