@@ -267,3 +267,28 @@ def test_the_documented_transition_table_is_the_one_in_force() -> None:
             and f"| {after.value}" in row
             for row in spec_rows
         ), f"{state.value} {sender.value} {name} -> {after.value} missing from BINP.md"
+
+
+PLAIN_THEN_ERROR = """
+import sys
+from fakees.binp import wire
+from fakees.binp.events import ArgType, Argument, Call, Direction, Error, Reply
+import fakees.region.cassi
+args = (Argument(Direction.IN, ArgType.STRING, "x"), Argument(Direction.OUT, ArgType.LONG))
+wire.decode(wire.encode(Call(1, "srv01.CBLAPP01", args)))
+wire.decode(wire.encode(Reply(1, (Argument(Direction.OUT, ArgType.LONG, 7),))))
+print("construct" in sys.modules)
+wire.encode(Error(2, 105, "boom"))
+print("construct" in sys.modules)
+"""
+
+
+def test_plain_calls_never_load_construct() -> None:
+    """A SEP meets only plain CALL and REPLY frames: they must not pull construct in
+    (about 6 MB per process); the first frame the fast path declines does."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", PLAIN_THEN_ERROR], capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    assert done.stdout.split() == ["False", "True"]
