@@ -80,13 +80,19 @@ def test_demo_from_nothing_to_ten_calls_and_a_clean_stop(tmp_path: Path, demo_en
     assert "stopped ESSRV01 and MFDS" in done.stdout
 
 
-@pytest.mark.parametrize("how", ["--stop", "ctrl-c"])
-def test_keep_runs_until_stopped(tmp_path: Path, demo_env, leftovers, how: str) -> None:
+@pytest.mark.parametrize(("how", "inherited_sigint"), [
+    ("--stop", signal.SIG_DFL),
+    ("ctrl-c", signal.SIG_DFL),  # from an interactive shell
+    ("ctrl-c", signal.SIG_IGN),  # as a non-interactive shell starts a background job
+], ids=["stop", "ctrl-c", "ctrl-c-started-ignoring-it"])
+def test_keep_runs_until_stopped(tmp_path: Path, demo_env, leftovers, how: str,
+                                 inherited_sigint: signal.Handlers) -> None:
     work = tmp_path / "kept"
     leftovers.append(work)
     demo = subprocess.Popen([*FAKEES, "demo", "--keep", "--workdir", str(work), "--port",
                              str(free_port())], env=demo_env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+                            stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, inherited_sigint))
     try:
         output = []
         deadline = time.monotonic() + 240
