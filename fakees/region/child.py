@@ -62,8 +62,10 @@ class ChildContext:
 def run_idle(component: str, ready_code: str, argv: list[str]) -> int:
     """casmgr32 and casjcp32: present in the tree, report ready, wait to be stopped."""
     context = ChildContext.start(component, argv)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Blocked before "ready" and taken by sigwait: a handler + pause() loses a
+    # SIGTERM that lands between Python's signal check and the pause.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     context.console.write(ready_code)
     context.tell_parent("ready")
-    while True:
-        signal.pause()
+    signal.sigwait({signal.SIGTERM})
+    return 0
