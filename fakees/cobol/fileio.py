@@ -135,14 +135,12 @@ class FileHandle:
         if self.assign_reader is not None:
             value = bytes(self.assign_reader()).decode("latin-1").strip()
             return resolve_assign(self.select, run_unit, value)
-        # os.environ's own store (bytes -> bytes on POSIX): a service OPENs its file on
-        # every call, and three os.environ.get (an encode, a KeyError and a decode each)
-        # cost more than the rest of the OPEN's glue
-        store = getattr(os.environ, "_data", None)
-        source = tuple(map(store.get, self.env_names)) if store is not None else None
-        if source is None or source != self.path_source or run_unit.cwd is not self.path_cwd:
+        # a service OPENs its file on every call: comparing the raw values is cheaper
+        # than resolving the name again
+        source = tuple(map(os.environb.get, self.env_names))
+        if source != self.path_source or run_unit.cwd is not self.path_cwd:
             self.last_path = resolve_assign(self.select, run_unit)
-            expands = self.select.assign.startswith("$") or source is None or any(
+            expands = self.select.assign.startswith("$") or any(
                 value is not None and value.startswith(b"$") for value in source)
             self.path_source = None if expands else source
             self.path_cwd = run_unit.cwd
