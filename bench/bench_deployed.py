@@ -9,6 +9,10 @@ closes APPFILE01.
 Peers, same run (from bench/bench_cobol.py): GnuCOBOL calling the same program
 in-process in a loop (the issue's goal: ratio >= 1.0), and fakees' interpreter
 calling it in-process (what the listener, the SEP hop and the MFDS lookup cost).
+A third peer puts GnuCOBOL behind a hop too: a plain blocking-socket server
+process that calls the same program through libcob (ctypes) for each one-byte
+request and answers with its four LINKAGE items; the bench process is its
+client. It is the fairer yardstick for a call that crosses processes.
 
 Where a call's time goes: the same connection also calls the region's built-in
 `echo.echo` (the hop without the program), and for both services the CPU that
@@ -16,10 +20,12 @@ the client, mfcs32 and the SEP use per call is read from /proc; wall time
 beyond the summed CPU is waiting (flushes to disk, process wake-ups).
 
 Usage: ``.venv/bin/python bench/bench_deployed.py [calls]`` (default 1000).
+(``--serve-gnucobol PORT`` runs the third peer's server; the bench starts it.)
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import socket
@@ -30,7 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_cobol import SEED, bench_service
+from bench_cobol import SEED, bench_service, cobc
 
 from fakees.binp.client import BinpClient, outs
 from fakees.binp.events import ArgType, Argument, Direction
@@ -101,12 +107,74 @@ def binp_rounds(work: Path, calls: int) -> dict[str, list[tuple[float, list[floa
         demo.stop()
 
 
+LINKAGE_SIZES = (20, 10, 20, 10)  # date-time, program, host, counter
+
+
+def serve_gnucobol(port: int, program: str) -> None:
+    """The third peer's server: one connection, one libcob call per request byte."""
+    cob = ctypes.CDLL("libcob.so.4", mode=ctypes.RTLD_GLOBAL)
+    cob.cob_init(0, None)
+    cob.cob_resolve_cobol.restype = ctypes.c_void_p
+    cob.cob_resolve_cobol.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_int]
+    entry = cob.cob_resolve_cobol(program.encode(), 0, 1)
+    call = ctypes.CFUNCTYPE(ctypes.c_int, *[ctypes.c_void_p] * 4)(entry)
+    items = [ctypes.create_string_buffer(n) for n in LINKAGE_SIZES]
+    addresses = [ctypes.addressof(item) for item in items]
+    with socket.create_server(("127.0.0.1", port)) as server:
+        print("ready", flush=True)
+        conn, _ = server.accept()
+        with conn:
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            while conn.recv(1):
+                call(*addresses)
+                conn.sendall(b"".join(item.raw for item in items))
+
+
+def gnucobol_behind_socket(work: Path, calls: int) -> float:
+    """Median calls/s of GnuCOBOL's program called through the plain socket server."""
+    program = counter()
+    name = program.service.stem.upper()
+    shutil.copy(program.service, work / f"{name}.cbl")
+    shutil.copy(program.initialiser, work / "init.cbl")
+    cobc(["-m", "-o", str(work / f"{name}.so"), f"{name}.cbl"], work)
+    cobc(["-x", "-o", str(work / "init"), "init.cbl"], work)
+    env = dict(os.environ, COB_LIBRARY_PATH=str(work),
+               **{program.file_variable: str(work / program.file_variable)})
+    subprocess.run([str(work / "init")], cwd=work, env=env, check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, __file__, "--serve-gnucobol", str(port), name],
+                              cwd=work, env=env, stdout=subprocess.PIPE, text=True)
+    reply_size = sum(LINKAGE_SIZES)
+    rates = []
+    try:
+        assert server.stdout is not None and server.stdout.readline() == "ready\n"
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            for round_no in range(ROUNDS + 1):  # the first round warms up
+                start = time.perf_counter()
+                for _ in range(calls):
+                    sock.sendall(b"C")
+                    reply = b""
+                    while len(reply) < reply_size:
+                        reply += sock.recv(reply_size - len(reply))
+                if round_no:
+                    rates.append(calls / (time.perf_counter() - start))
+        assert int(reply[-10:]) == (ROUNDS + 1) * calls - 1, reply
+    finally:
+        server.kill()
+        server.wait()
+    return statistics.median(rates)
+
+
 def median_run(runs: list[tuple[float, list[float]]]) -> tuple[float, list[float]]:
     wall = statistics.median(w for w, _ in runs)
     return wall, [statistics.median(r[1][i] for r in runs) for i in range(3)]
 
 
 def main(argv: list[str]) -> int:
+    if argv[1:2] == ["--serve-gnucobol"]:
+        serve_gnucobol(int(argv[2]), argv[3])
+        return 0
     calls = int(argv[1]) if len(argv) > 1 else 1000
     if shutil.which("cobc") is None:
         print("bench_deployed: GnuCOBOL (cobc) is needed as the peer", file=sys.stderr)
@@ -114,8 +182,10 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-deployed-") as tmp:
         (Path(tmp) / "region").mkdir()
         (Path(tmp) / "inproc").mkdir()
+        (Path(tmp) / "socket").mkdir()
         runs = binp_rounds(Path(tmp) / "region", calls)
         in_process, gnucobol = bench_service(Path(tmp) / "inproc", calls, rounds=ROUNDS)
+        behind_socket = gnucobol_behind_socket(Path(tmp) / "socket", calls)
     name = counter().service.name
     wall, _ = median_run(runs["srv01.CBLAPP01"])
     binp = 1e6 / wall
@@ -123,6 +193,8 @@ def main(argv: list[str]) -> int:
           f"(median of {ROUNDS} runs of {calls})")
     print(f"  peer GnuCOBOL in-process: {gnucobol:.0f} calls/s -> ratio {binp / gnucobol:.2f}")
     print(f"  peer fakees in-process:   {in_process:.0f} calls/s -> ratio {binp / in_process:.2f}")
+    print(f"  peer GnuCOBOL behind a plain socket server (libcob, one hop): "
+          f"{behind_socket:.0f} calls/s -> ratio {binp / behind_socket:.2f}")
     print("per call, µs (CPU from /proc; waiting = wall - client - mfcs32 - SEP):")
     print(f"  {'service':<15} {'wall':>6} {'client':>7} {'mfcs32':>7} {'SEP':>6} {'waiting':>8}")
     for function, function_runs in runs.items():
