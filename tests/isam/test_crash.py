@@ -28,7 +28,6 @@ import pytest
 
 from fakees.isam import IndexedFile
 from fakees.isam.disk import OsFile
-from fakees.isam.journal import Journal
 from tests.isam.workload import (
     COUNTER,
     KEYS,
@@ -115,16 +114,6 @@ def settle(state: Model, model: Model, done: int) -> tuple[int, bool]:
     apply_model(model, done)  # only the operation in flight may have landed, and whole
     assert state == model, f"file is neither the state before nor after op {done}"
     return done + 1, True
-
-
-@pytest.fixture
-def outcomes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """What each recovery in this process did: "completed", "rolled back" or ""."""
-    seen: list[str] = []
-    real = Journal.recover
-    monkeypatch.setattr(Journal, "recover",
-                        lambda self, files: seen.append(real(self, files)) or seen[-1])
-    return seen
 
 
 @pytest.mark.slow

@@ -13,7 +13,6 @@ import random
 import pytest
 
 from fakees.isam import IndexedFile
-from fakees.isam.journal import Journal
 from tests.isam.simdisk import PowerCut, SimDisk, SimFile
 from tests.isam.workload import (
     ALT,
@@ -77,16 +76,6 @@ def settle(disk: SimDisk, model: Model, done: int) -> tuple[int, bool]:
     apply_model(model, done)
     assert state == model, f"neither the state before nor after operation {done}"
     return done + 1, True
-
-
-@pytest.fixture
-def outcomes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """What each recovery did: "completed", "rolled back", or "" (no hot journal)."""
-    seen: list[str] = []
-    real = Journal.recover
-    monkeypatch.setattr(Journal, "recover",
-                        lambda self, files: seen.append(real(self, files)) or seen[-1])
-    return seen
 
 
 def test_power_loss_keeps_old_or_new_state(outcomes: list[str]) -> None:
