@@ -110,6 +110,11 @@ class Access:
 
 
 class Compiler:
+    @staticmethod
+    def sequence(fns: list[Fn]) -> Fn:
+        """For the statement builders of other modules (OPEN and CLOSE of several files)."""
+        return _sequence(fns)
+
     def __init__(self, prog: A.Program, layout: Layout, instance: ProgramInstance) -> None:
         self.prog = prog
         self.layout = layout

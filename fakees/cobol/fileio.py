@@ -381,25 +381,12 @@ def _statement(compiler: Compiler, handle: FileHandle, handlers: A.FileHandlers 
     return statement
 
 
-def _sequence(fns: list[Callable[[], None]]) -> Callable[[], None]:
-    """OPEN and CLOSE of several files: one statement per file, in order."""
-    if len(fns) == 1:
-        return fns[0]
-    fns_t = tuple(fns)
-
-    def each() -> None:
-        for fn in fns_t:
-            fn()
-
-    return each
-
-
 def build_open(compiler: Compiler, stmt: A.Open) -> Callable[[], None]:
     ops = []
     for mode, name in stmt.files:
         handle = _file(compiler, name)
         ops.append(_statement(compiler, handle, None, "", partial(handle.open, mode)))
-    return _sequence(ops)
+    return compiler.sequence(ops)
 
 
 def build_close(compiler: Compiler, stmt: A.Close) -> Callable[[], None]:
@@ -407,7 +394,7 @@ def build_close(compiler: Compiler, stmt: A.Close) -> Callable[[], None]:
     for name in stmt.files:
         handle = _file(compiler, name)
         ops.append(_statement(compiler, handle, None, "", handle.close))
-    return _sequence(ops)
+    return compiler.sequence(ops)
 
 
 def build_read(compiler: Compiler, stmt: A.Read) -> Callable[[], None]:
