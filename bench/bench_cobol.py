@@ -92,14 +92,22 @@ def run_quiet(source: Path, cwd: Path) -> None:
     run_main(ProgramInstance(compile_source(str(source)), unit))
 
 
-def bench_service(work: Path, calls: int, rounds: int) -> tuple[float, float]:
-    """Median calls/s of each system over ``rounds`` alternating runs (fsync times swing)."""
-    name, service, init, env_name = counter_program(work)
-    gnu_dir, fake_dir = work / "gnucobol", work / "fakees"
+def build_gnucobol(work: Path, gnu_dir: Path) -> tuple[str, Path, Path, str]:
+    """The counter program built by GnuCOBOL in ``gnu_dir`` (``init`` and ``NAME.so``);
+    returns what counter_program does."""
+    program = counter_program(work)
+    name, service, init, _ = program
     gnu_dir.mkdir()
-    fake_dir.mkdir()
     cobc(["-x", "-o", str(gnu_dir / "init"), str(init)], gnu_dir)
     cobc(["-m", "-o", str(gnu_dir / f"{name}.so"), str(service)], gnu_dir)
+    return program
+
+
+def bench_service(work: Path, calls: int, rounds: int) -> tuple[float, float]:
+    """Median calls/s of each system over ``rounds`` alternating runs (fsync times swing)."""
+    gnu_dir, fake_dir = work / "gnucobol", work / "fakees"
+    name, service, init, env_name = build_gnucobol(work, gnu_dir)
+    fake_dir.mkdir()
     (gnu_dir / "drv.cbl").write_text(DRIVER.format(calls=calls, program=name))
     cobc(["-x", "-o", str(gnu_dir / "drv"), "drv.cbl"], gnu_dir)
     rates: dict[str, list[float]] = {"gnucobol": [], "fakees": []}

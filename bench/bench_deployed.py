@@ -36,7 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_cobol import SEED, bench_service, cobc
+from bench_cobol import SEED, bench_service, build_gnucobol
 
 from fakees.binp.client import BinpClient, outs
 from fakees.binp.events import ArgType, Argument, Direction
@@ -132,18 +132,15 @@ def serve_gnucobol(port: int, program: str) -> None:
 
 def gnucobol_behind_socket(work: Path, calls: int) -> float:
     """Median calls/s of GnuCOBOL's program called through the plain socket server."""
-    program = counter()
-    name = program.service.stem.upper()
-    shutil.copy(program.service, work / f"{name}.cbl")
-    shutil.copy(program.initialiser, work / "init.cbl")
-    cobc(["-m", "-o", str(work / f"{name}.so"), f"{name}.cbl"], work)
-    cobc(["-x", "-o", str(work / "init"), "init.cbl"], work)
-    env = dict(os.environ, COB_LIBRARY_PATH=str(work),
-               **{program.file_variable: str(work / program.file_variable)})
-    subprocess.run([str(work / "init")], cwd=work, env=env, check=True, capture_output=True)
+    gnu_dir = work / "gnucobol"
+    name, _, _, file_variable = build_gnucobol(work, gnu_dir)
+    env = dict(os.environ, COB_LIBRARY_PATH=str(gnu_dir),
+               **{file_variable: str(gnu_dir / file_variable)})
+    subprocess.run([str(gnu_dir / "init")], cwd=gnu_dir, env=env, check=True,
+                   capture_output=True)
     port = free_port()
     server = subprocess.Popen([sys.executable, __file__, "--serve-gnucobol", str(port), name],
-                              cwd=work, env=env, stdout=subprocess.PIPE, text=True)
+                              cwd=gnu_dir, env=env, stdout=subprocess.PIPE, text=True)
     reply_size = sum(LINKAGE_SIZES)
     rates = []
     try:
