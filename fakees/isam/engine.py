@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import os
 import struct
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, ParamSpec, TypeVar, cast
@@ -60,6 +61,11 @@ _START_SYNONYMS = {"NOT <": ">=", "NOT >": "<=", "FIRST": ">=", "LAST": "<="}
 _FREE_PAGE = struct.Struct(">B7xQ")  # type 0, next free page + 1
 _NEXT_FREE = struct.Struct(">Q")
 _KEPT_FILES = 8  # parsed files kept across CLOSE -> OPEN per process
+# How old a directory's ctime must be before it vouches for the names in it: longer
+# than a change under way takes (its ctime is set before its new name is visible)
+# and than the file system's timestamp granularity (whole seconds on some).
+_SETTLED_NS = 1_000_000_000
+_SETTLED_WHOLE_NS = 3_000_000_000
 
 
 @dataclass(slots=True)
@@ -85,6 +91,29 @@ class _Kept:
     trees: list[BTree]
     records: dict[int, tuple[bytes, tuple[int, ...]]]
     slot_size: int
+    stamp: tuple[int, int, int] | None  # of the directory, when the paths were last checked
+
+    def still_named(self, identity: Callable[[bytes], bytes | None]) -> bool:
+        """Do the three paths still name the kept files?
+
+        Renaming, linking or unlinking a name changes its directory's ctime, so
+        while the directory's (device, inode, ctime) is what it was when the
+        paths were last checked by statx, one stat answers.  The stamp is
+        trusted only if it is older than a change in flight or the file
+        system's timestamp granularity could hide, and no path is a symbolic
+        link (whose target lies in another directory).
+        """
+        before = time.time_ns()
+        stamp = _dir_stamp(self.paths[0])
+        if stamp is not None and stamp == self.stamp:
+            return True
+        if self.ids != tuple(map(identity, self.paths)):
+            return False
+        settled = _SETTLED_WHOLE_NS if stamp is not None and stamp[2] % 1_000_000_000 == 0 \
+            else _SETTLED_NS
+        self.stamp = stamp if stamp is not None and stamp[2] < before - settled and not any(
+            map(os.path.islink, self.paths)) else None
+        return True
 
     def discard(self) -> None:
         for f in self.files:
@@ -93,6 +122,15 @@ class _Kept:
 
 
 _kept: dict[tuple[str, Disk], _Kept] = {}  # by path, as given to OPEN, and disk
+
+
+def _dir_stamp(path: bytes) -> tuple[int, int, int] | None:
+    """The (device, inode, ctime) of the directory holding ``path``, None if it is gone."""
+    try:
+        st_ = os.stat(os.path.dirname(path) or b".")
+    except OSError:
+        return None
+    return st_.st_dev, st_.st_ino, st_.st_ctime_ns
 
 
 def _forget_kept_in_child() -> None:
@@ -250,9 +288,7 @@ class IndexedFile:
         kept = _kept.pop((self.path, self.io), None)
         if kept is None:
             return None
-        identity = self.io.identity
-        dat, idx, jnl = kept.paths
-        if kept.ids != (identity(dat), identity(idx), identity(jnl)):
+        if not kept.still_named(self.io.identity):
             kept.discard()
             return None
         self._kept = kept
@@ -361,8 +397,9 @@ class IndexedFile:
                     return False
                 paths = (os.fsencode(self.path), os.fsencode(self.path + ".idx"),
                          os.fsencode(self.path + ".jnl"))
+                stamp = None
             else:
-                ids, paths = kept.ids, kept.paths
+                ids, paths, stamp = kept.ids, kept.paths, kept.stamp
             dat.unlock(OPEN_LOCK)
         except OSError:
             return False
@@ -374,7 +411,8 @@ class IndexedFile:
         header = self._header[:CHANGES_AT] + CHANGES.pack(self.changes)
         _kept[(self.path, self.io)] = _Kept((dat, idx, jnl), paths, ids, self.keys, header,
                                             (self._sizes[DAT], self._sizes[IDX]),
-                                            self.meta, self.trees, self._records, self.slot_size)
+                                            self.meta, self.trees, self._records, self.slot_size,
+                                            stamp)
         self.dat = self.idx = self.journal.file = None
         return True
 

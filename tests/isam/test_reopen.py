@@ -13,11 +13,13 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from fakees.isam import IndexedFile, KeySpec, Status
+from fakees.isam import IndexedFile, KeySpec, Status, engine
 from fakees.isam.disk import OsDisk, OsFile
 from fakees.isam.layout import DAT_HEADER
 
@@ -47,6 +49,11 @@ class CountingFile(OsFile):
 class CountingDisk(OsDisk):
     def __init__(self) -> None:
         self.reads: dict[str, int] = {}
+        self.checks = 0  # paths looked up by statx
+
+    def identity(self, path: str | bytes) -> bytes | None:
+        self.checks += 1
+        return super().identity(path)
 
     def open(self, path: str, *, create: bool, writable: bool) -> OsFile:
         fd = super().open(path, create=create, writable=writable).fd
@@ -267,3 +274,78 @@ def test_a_handle_reopened_from_kept_descriptors_excludes_other_processes(
     assert other() == "9/065"
     assert f.close() == Status("00")
     assert other() == "00"
+
+
+@pytest.fixture
+def settle(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
+    """Wait until a directory's ctime is old enough to vouch for its names (50 ms here,
+    instead of 1 s; whole-second timestamps still need 3 s)."""
+    monkeypatch.setattr(engine, "_SETTLED_NS", 50_000_000)
+
+    def wait(directory: Path) -> None:
+        ctime = directory.stat().st_ctime_ns
+        margin = engine._SETTLED_WHOLE_NS if ctime % 1_000_000_000 == 0 else engine._SETTLED_NS
+        while time.time_ns() - ctime <= margin:
+            time.sleep(0.02)
+
+    return wait
+
+
+def replace_all(counter: Path, other: Path) -> None:
+    for suffix in ("", ".idx", ".jnl"):  # a restore from a backup, say
+        shutil.copy(f"{other}{suffix}", f"{counter}{suffix}.new")
+        os.replace(f"{counter}{suffix}.new", f"{counter}{suffix}")
+
+
+@pytest.mark.parametrize("change", ["replace", "move aside", "journal", "directory"])
+def test_an_unchanged_directory_vouches_for_the_paths_until_a_name_changes(
+        tmp_path: Path, settle: Callable[[Path], None], change: str) -> None:
+    home = tmp_path / "data"
+    home.mkdir()
+    counter = home / "APPFILE01"
+    make(counter, rec("K1", "A", "0000000000"))
+    other = tmp_path / "other" / "APPFILE01"
+    other.parent.mkdir()
+    make(other, rec("K1", "A", "0000000100"))
+    disk = CountingDisk()
+    bump(counter, disk)
+    settle(home)
+    bump(counter, disk)  # checks the paths, and trusts the directory from now on
+    disk.checks = 0
+    disk.reads.clear()
+    assert bump(counter, disk)[10:] == b"0000000002"
+    assert disk.checks == 0 and served_from_memory(counter, disk)
+    if change == "replace":
+        replace_all(counter, other)
+    elif change == "move aside":  # the kept files stay linked under other names
+        for suffix in ("", ".idx", ".jnl"):
+            os.rename(f"{counter}{suffix}", f"{counter}{suffix}.old")
+            shutil.copy(f"{other}{suffix}", f"{counter}{suffix}")
+    elif change == "journal":
+        Path(f"{counter}.jnl").unlink()
+    else:
+        home.rename(tmp_path / "data.old")
+        other.parent.rename(home)
+    disk.reads.clear()
+    assert bump(counter, disk)[10:] == (b"0000000003" if change == "journal" else
+                                        b"0000000100")
+    assert disk.checks > 0
+    if change == "journal":
+        assert Path(f"{counter}.jnl").stat().st_size > 0
+    else:
+        assert not served_from_memory(counter, disk)
+
+
+def test_symbolic_links_are_checked_on_every_open(
+        counter: Path, settle: Callable[[Path], None]) -> None:
+    """A link's target lies in a directory whose changes the link's does not show."""
+    link = counter.parent / "LINKED"
+    for suffix in ("", ".idx", ".jnl"):
+        (counter.parent / f"LINKED{suffix}").symlink_to(f"{counter}{suffix}")
+    disk = CountingDisk()
+    bump(link, disk)
+    settle(counter.parent)
+    for _ in range(2):
+        disk.checks = 0
+        bump(link, disk)
+        assert disk.checks == 3
