@@ -1,14 +1,23 @@
-"""A simulated disk that forgets an arbitrary part of what was not synced.
+"""A simulated disk with a volatile write cache that forgets an arbitrary part of it.
 
-``SimDisk`` keeps, per file, the durable bytes and the writes since the last
-sync.  ``power_off`` keeps a random subset of those writes' 512-byte sectors
-(so writes tear and reorder, as on a real disk with a volatile cache), keeps or
+Two caches sit in front of the durable bytes, as on Linux with a disk whose
+write cache is volatile (virtio-blk, write-back, no FUA):
+
+- the page cache: ``write`` and ``truncate`` land there, per file, and only
+  ``sync`` of *that* file writes them back to the device;
+- the device's cache: written-back writes and ``write_direct`` (O_DIRECT)
+  land there, and *any* ``sync`` flushes all of it to the durable bytes (a
+  flush covers every write request that completed before it).
+
+``power_off`` keeps a random subset of the 512-byte sectors of everything not
+flushed, in the order it was issued (so writes tear and reorder), keeps or
 drops an unsynced truncation, and forgets a file created since the last
 directory sync half of the time.  ``cut_at`` makes the N-th I/O call raise
-``PowerCut``; a file named in ``failing`` fails its fdatasyncs with EIO and
-its unsynced writes never reach the disk, as on Linux.  Locks always succeed
-(one process).  Without a power cut it is also a fast in-memory disk for
-model-based tests.
+``PowerCut``; a file named in ``failing`` fails its fdatasyncs (and direct
+writes) with EIO and its unsynced writes never reach the disk, as on Linux.
+``SimDisk(direct=False)`` is a file system without direct I/O (tmpfs).
+Locks always succeed (one process).  Without a power cut it is also a fast
+in-memory disk for model-based tests.
 """
 
 from __future__ import annotations
@@ -16,10 +25,23 @@ from __future__ import annotations
 import random
 
 SECTOR = 512
+BLOCK = 4096  # write_direct's alignment, as OsFile's
+
+Op = tuple[str, str, int, bytes]  # file name, "write" | "cut", offset or size, bytes
 
 
 class PowerCut(Exception):
     pass
+
+
+def _apply(disk: bytearray, kind: str, offset: int, data: bytes) -> None:
+    if kind == "cut":
+        del disk[offset:]
+        disk.extend(bytes(offset - len(disk)))
+        return
+    if len(disk) < offset:
+        disk.extend(bytes(offset - len(disk)))
+    disk[offset : offset + len(data)] = data
 
 
 class SimFile:
@@ -36,29 +58,46 @@ class SimFile:
 
     def write(self, offset: int, data: bytes) -> None:
         self.disk.tick()
-        cur = self.state.current
-        if len(cur) < offset:
-            cur.extend(bytes(offset - len(cur)))
-        cur[offset : offset + len(data)] = data
-        self.state.pending.append(("write", offset, bytes(data)))
+        _apply(self.state.current, "write", offset, data)
+        self.state.pending.append((self.name, "write", offset, bytes(data)))
+
+    def write_direct(self, offset: int, data: bytes) -> None:
+        """Around the page cache into the device's cache (O_DIRECT); the page cache's
+        dirty pages of the file are written back first, as Linux does."""
+        self.disk.tick()
+        assert self.disk.direct and offset % BLOCK == 0
+        if self.name in self.disk.failing:
+            raise OSError(5, "Input/output error", self.name)
+        data = bytes(data).ljust(-(-len(data) // BLOCK) * BLOCK, b"\0")
+        state = self.state
+        self.disk.device.extend(state.pending)
+        state.pending.clear()
+        _apply(state.current, "write", offset, data)
+        self.disk.device.append((self.name, "write", offset, data))
+
+    def direct_with(self, other: SimFile) -> bool:
+        return self.disk.direct
 
     def truncate(self, size: int) -> None:
         self.disk.tick()
-        cur = self.state.current
-        del cur[size:]
-        cur.extend(bytes(size - len(cur)))
-        self.state.pending.append(("cut", size, b""))
+        _apply(self.state.current, "cut", size, b"")
+        self.state.pending.append((self.name, "cut", size, b""))
 
     def sync(self) -> None:
         self.disk.tick()
+        state = self.state
         how = self.disk.failing.get(self.name)
         if how is not None:  # EIO; the writes are never retried, as on Linux
+            state.pending.clear()
             if how == "evict":  # ... and the cache has since let the pages go
-                self.state.current = bytearray(self.state.durable)
-            self.state.pending.clear()
+                state.current = bytearray(state.durable)
+                for name, kind, offset, data in self.disk.device:
+                    if name == self.name:
+                        _apply(state.current, kind, offset, data)
             raise OSError(5, "Input/output error", self.name)
-        self.state.durable = bytearray(self.state.current)
-        self.state.pending.clear()
+        self.disk.device.extend(state.pending)
+        state.pending.clear()
+        self.disk.flush()
 
     def size(self) -> int:
         return len(self.state.current)
@@ -82,15 +121,17 @@ class SimFile:
 
 class SimState:
     def __init__(self) -> None:
-        self.current = bytearray()
-        self.durable = bytearray()
-        self.pending: list[tuple[str, int, bytes]] = []
+        self.current = bytearray()  # what reads see
+        self.durable = bytearray()  # what survives a power cut for sure
+        self.pending: list[Op] = []  # in the page cache, not written back
         self.linked = False  # directory entry durable
 
 
 class SimDisk:
-    def __init__(self) -> None:
+    def __init__(self, direct: bool = True) -> None:
         self.files: dict[str, SimState] = {}
+        self.device: list[Op] = []  # in the device's volatile cache, in issue order
+        self.direct = direct
         self.calls = 0
         self.cut_at: int | None = None
         # file -> "keep" | "evict": its fdatasyncs fail with EIO; the unsynced writes
@@ -101,6 +142,13 @@ class SimDisk:
         self.calls += 1
         if self.cut_at is not None and self.calls >= self.cut_at:
             raise PowerCut
+
+    def flush(self) -> None:
+        """The device's cache to the medium (a flush request)."""
+        for name, kind, offset, data in self.device:
+            if name in self.files:
+                _apply(self.files[name].durable, kind, offset, data)
+        self.device.clear()
 
     def open(self, path: str, *, create: bool, writable: bool) -> SimFile:
         if path not in self.files:
@@ -120,27 +168,25 @@ class SimDisk:
 
     def power_off(self, rng: random.Random) -> None:
         """What the disk holds after the power comes back (and the machine rebooted)."""
+        unflushed = self.device + [op for s in self.files.values() for op in s.pending]
+        self.device = []
         for name, state in list(self.files.items()):
             if not state.linked and rng.random() < 0.5:
                 del self.files[name]
+        for name, kind, offset, data in unflushed:
+            if name not in self.files:
                 continue
-            disk = state.durable
-            for kind, offset, data in state.pending:
-                if kind == "cut":
-                    if rng.random() < 0.5:
-                        del disk[offset:]
-                        disk.extend(bytes(offset - len(disk)))
-                    continue
-                for start in range(offset - offset % SECTOR, offset + len(data), SECTOR):
-                    if rng.random() < 0.5:
-                        lo, hi = max(start, offset), min(start + SECTOR, offset + len(data))
-                        if len(disk) < hi:
-                            disk.extend(bytes(hi - len(disk)))
-                        disk[lo:hi] = data[lo - offset : hi - offset]
-            state.current = bytearray(disk)
-            state.durable = bytearray(disk)
+            disk = self.files[name].durable
+            if kind == "cut":
+                if rng.random() < 0.5:
+                    _apply(disk, kind, offset, data)
+                continue
+            for start in range(offset - offset % SECTOR, offset + len(data), SECTOR):
+                if rng.random() < 0.5:
+                    lo, hi = max(start, offset), min(start + SECTOR, offset + len(data))
+                    _apply(disk, "write", lo, data[lo - offset : hi - offset])
+        for state in self.files.values():
+            state.current = bytearray(state.durable)
             state.pending.clear()
             state.linked = True
         self.cut_at = None
-
-
