@@ -91,6 +91,7 @@ class _Kept:
     trees: list[BTree]
     records: dict[int, tuple[bytes, tuple[int, ...]]]
     slot_size: int
+    directory: bytes  # of the three paths
     stamp: tuple[int, int, int] | None  # of the directory, when the paths were last checked
 
     def still_named(self, identity: Callable[[bytes], bytes | None]) -> bool:
@@ -104,7 +105,7 @@ class _Kept:
         link (whose target lies in another directory).
         """
         before = time.time_ns()
-        stamp = _dir_stamp(self.paths[0])
+        stamp = _dir_stamp(self.directory)
         if stamp is not None and stamp == self.stamp:
             return True
         if self.ids != tuple(map(identity, self.paths)):
@@ -124,10 +125,10 @@ class _Kept:
 _kept: dict[tuple[str, Disk], _Kept] = {}  # by path, as given to OPEN, and disk
 
 
-def _dir_stamp(path: bytes) -> tuple[int, int, int] | None:
-    """The (device, inode, ctime) of the directory holding ``path``, None if it is gone."""
+def _dir_stamp(directory: bytes) -> tuple[int, int, int] | None:
+    """The (device, inode, ctime) of ``directory``, None if it is gone."""
     try:
-        st_ = os.stat(os.path.dirname(path) or b".")
+        st_ = os.stat(directory)
     except OSError:
         return None
     return st_.st_dev, st_.st_ino, st_.st_ctime_ns
@@ -186,7 +187,7 @@ class IndexedFile:
     disk: ClassVar[Disk] = OsDisk()
 
     def __init__(self, path: str, mode: str, keys: tuple[KeySpec, ...], lock_mode: str | None,
-                 access: str, disk: Disk) -> None:
+                 access: str, disk: Disk, facts: _KeyFacts) -> None:
         self.path = path
         self.mode = mode
         self.keys = keys
@@ -218,7 +219,7 @@ class IndexedFile:
         self._dat_writes: dict[int, bytes] = {}
         self._free_pages: dict[int, bytes] = {}
         self._meta_dirty = False
-        self._slot_head, self._dup_keys, self._key_end = _key_facts(keys)
+        self._slot_head, self._dup_keys, self._key_end = facts
         self.slot_size = 0  # set from the file's header by _load
 
     # -- OPEN and CLOSE --------------------------------------------------
@@ -230,8 +231,9 @@ class IndexedFile:
              disk: Disk | None = None) -> tuple[IndexedFile | None, Status]:
         """OPEN; a bad program description raises ValueError, a bad file gives a status."""
         min_size = record_size if min_size is None else min_size
-        _check_description(mode, record_size, min_size, keys, lock_mode, access)
-        self = cls(str(path), mode, tuple(keys), lock_mode, access, disk or cls.disk)
+        described = tuple(keys)
+        facts = _described(mode, record_size, min_size, described, lock_mode, access)
+        self = cls(str(path), mode, described, lock_mode, access, disk or cls.disk, facts)
         try:
             code = self._open(record_size, min_size, optional)
         except (FormatError, OSError, struct.error) as exc:
@@ -397,9 +399,9 @@ class IndexedFile:
                     return False
                 paths = (os.fsencode(self.path), os.fsencode(self.path + ".idx"),
                          os.fsencode(self.path + ".jnl"))
-                stamp = None
+                directory, stamp = os.path.dirname(paths[0]) or b".", None
             else:
-                ids, paths, stamp = kept.ids, kept.paths, kept.stamp
+                ids, paths, directory, stamp = kept.ids, kept.paths, kept.directory, kept.stamp
             dat.unlock(OPEN_LOCK)
         except OSError:
             return False
@@ -412,7 +414,7 @@ class IndexedFile:
         _kept[(self.path, self.io)] = _Kept((dat, idx, jnl), paths, ids, self.keys, header,
                                             (self._sizes[DAT], self._sizes[IDX]),
                                             self.meta, self.trees, self._records, self.slot_size,
-                                            stamp)
+                                            directory, stamp)
         self.dat = self.idx = self.journal.file = None
         return True
 
@@ -434,8 +436,8 @@ class IndexedFile:
 
     # -- per-operation sharing -------------------------------------------
 
-    def _op_lock(self, write: bool) -> _OpLock:
-        return _OpLock(self, write)
+    def _op_lock(self, write: bool) -> _OpLock | _Unshared:
+        return _UNSHARED if self.exclusive else _OpLock(self, write)
 
     def _forget(self) -> None:
         """Drop cached pages and records: the files may have changed under us."""
@@ -759,28 +761,14 @@ class IndexedFile:
             found = self._existing(primary)
             if isinstance(found, Status):
                 return found
-            slot, old, old_seqs = found
-            old_entries = self._entries(old, old_seqs)
+            slot, old, seqs = found
             changed = [i for i, k in enumerate(self.keys) if k.of(record) != k.of(old)]
-            if any(not self.keys[i].duplicates and self.trees[i].get(self.keys[i].of(record))
-                   is not None for i in changed):
-                return st.DUPLICATE_KEY
-            meta = self._meta()
-            seqs = list(old_seqs)
-            for i in changed:
-                if self.keys[i].duplicates:  # a new value goes to the end of its duplicates
-                    meta.dup_seq += 1
-                    seqs[self._dup_keys.index(i)] = meta.dup_seq
-                    self._meta_dirty = True
-            new_entries = self._entries(record, tuple(seqs))
             code = st.SUCCESS
-            for i in changed:
-                self.trees[i].delete(old_entries[i])
-                self.trees[i].insert(new_entries[i], slot)
-            for i in self._dup_keys:
-                if self._has_value(self.trees[i], self.keys[i].of(record), new_entries[i]):
-                    code = st.DUPLICATE_OK
-            self._write_slot(slot, record, tuple(seqs))
+            if changed or self._dup_keys:  # else no entry is touched or looked at
+                code, seqs = self._rekey(slot, record, old, seqs, changed)
+                if code is st.DUPLICATE_KEY:
+                    return code
+            self._write_slot(slot, record, seqs)
             self._commit()
         self.last_read = None
         self._after_update()
@@ -809,6 +797,32 @@ class IndexedFile:
         self.last_read = None
         self._after_update()
         return st.SUCCESS
+
+    def _rekey(self, slot: int, record: bytes, old: bytes, old_seqs: tuple[int, ...],
+               changed: list[int]) -> tuple[Status, tuple[int, ...]]:
+        """REWRITE's index side: move the ``changed`` keys' entries; 22 on a unique
+        clash (nothing moved), else 02 if a duplicate key value is shared, and the seqs."""
+        keys, trees = self.keys, self.trees
+        if any(not keys[i].duplicates and trees[i].get(keys[i].of(record)) is not None
+               for i in changed):
+            return st.DUPLICATE_KEY, old_seqs
+        old_entries = self._entries(old, old_seqs)
+        meta = self._meta()
+        seqs = list(old_seqs)
+        for i in changed:
+            if keys[i].duplicates:  # a new value goes to the end of its duplicates
+                meta.dup_seq += 1
+                seqs[self._dup_keys.index(i)] = meta.dup_seq
+                self._meta_dirty = True
+        new_entries = self._entries(record, tuple(seqs))
+        code = st.SUCCESS
+        for i in changed:
+            trees[i].delete(old_entries[i])
+            trees[i].insert(new_entries[i], slot)
+        for i in self._dup_keys:
+            if self._has_value(trees[i], keys[i].of(record), new_entries[i]):
+                code = st.DUPLICATE_OK
+        return code, tuple(seqs)
 
     # -- helpers -------------------------------------------------------------
 
@@ -888,7 +902,7 @@ class _OpLock:
 
     def __enter__(self) -> None:
         f = self.f
-        if f.exclusive or f.dat is None:
+        if f.dat is None:
             return
         # A writer announces itself on PENDING_LOCK, which stops new readers from
         # joining: fcntl would otherwise let a stream of readers starve it.
@@ -908,17 +922,38 @@ class _OpLock:
 
     def __exit__(self, kind: object, exc: object, tb: object) -> None:
         f = self.f
-        if not f.exclusive and f.dat is not None:
+        if f.dat is not None:
             f.dat.unlock(OP_LOCK)
 
 
+class _Unshared:
+    """The exclusive opener's operation lock: it holds the file from OPEN to CLOSE."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        pass
+
+
+_UNSHARED = _Unshared()
+
+
+_KeyFacts = tuple[struct.Struct, tuple[int, ...], int]
+
+
 @functools.cache
-def _key_facts(keys: tuple[KeySpec, ...]) -> tuple[struct.Struct, tuple[int, ...], int]:
-    """Slot head layout, numbers of the keys WITH DUPLICATES, and where the last key ends.
+def _described(mode: str, record_size: int, min_size: int, keys: tuple[KeySpec, ...],
+               lock_mode: str | None, access: str) -> _KeyFacts:
+    """Check a program's description (ValueError, not cached), and derive the slot head
+    layout, the numbers of the keys WITH DUPLICATES and where the last key ends.
 
     A record shorter than that end cannot carry its keys.  Cached: a service
     program opens the same file on every call.
     """
+    _check_description(mode, record_size, min_size, keys, lock_mode, access)
     dups = tuple(i for i, k in enumerate(keys) if k.duplicates)
     return layout_struct(f">I{len(dups)}Q"), dups, max(k.end for k in keys)
 
@@ -936,7 +971,7 @@ def _status_of(exc: FormatError | OSError | struct.error) -> Status:
     return st.IO_ERROR
 
 
-def _check_description(mode: str, record_size: int, min_size: int, keys: list[KeySpec],
+def _check_description(mode: str, record_size: int, min_size: int, keys: tuple[KeySpec, ...],
                        lock_mode: str | None, access: str) -> None:
     """Errors in the program's description are the caller's bugs: ValueError."""
     if mode not in MODES or lock_mode not in LOCK_MODES or access not in ACCESS_MODES:
