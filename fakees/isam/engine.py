@@ -22,7 +22,7 @@ import os
 import struct
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, ParamSpec, TypeVar, cast
 
 from fakees.isam import status as st
@@ -84,15 +84,16 @@ class _Kept:
     files: tuple[DiskFile, DiskFile, DiskFile | None]
     paths: tuple[bytes, bytes, bytes]
     ids: tuple[bytes | None, ...]
-    keys: tuple[KeySpec, ...]
-    header: bytes
-    sizes: tuple[int, int]
-    meta: Meta
-    trees: list[BTree]
-    records: dict[int, tuple[bytes, tuple[int, ...]]]
-    slot_size: int
     directory: bytes  # of the three paths
-    stamp: tuple[int, int, int] | None  # of the directory, when the paths were last checked
+    stamp: tuple[int, int, int] | None = None  # the directory's when the paths were checked
+    # the parsed state, set at each CLOSE
+    keys: tuple[KeySpec, ...] = ()
+    header: bytes = b""
+    sizes: tuple[int, int] = (0, 0)
+    meta: Meta | None = None
+    trees: list[BTree] = field(default_factory=list)
+    records: dict[int, tuple[bytes, tuple[int, ...]]] = field(default_factory=dict)
+    slot_size: int = 0
 
     def still_named(self, identity: Callable[[bytes], bytes | None]) -> bool:
         """Do the three paths still name the kept files?
@@ -384,24 +385,22 @@ class IndexedFile:
 
     def _keep(self) -> bool:
         """At CLOSE of an exclusive opener: unlock, and park descriptors and parsed state."""
-        clean = not (self._dat_writes or self._free_pages or self._meta_dirty
-                     or any(tree.dirty for tree in self.trees))
         dat, idx, jnl = self.dat, self.idx, self.journal.file
-        if not (self.exclusive and self.trees and clean and not self.failed
-                and not self.broken and dat is not None and idx is not None
-                and self.meta is not None and len(self._header) == DAT_HEADER):
+        if not (self.exclusive and self.trees and not self.failed and not self.broken
+                and dat is not None and idx is not None and self.meta is not None
+                and len(self._header) == DAT_HEADER) or (
+                self._dat_writes or self._free_pages or self._meta_dirty
+                or any(tree.dirty for tree in self.trees)):
             return False
         kept = self._kept
         try:
-            if kept is None or kept.files[2] is not jnl:
+            if kept is None or kept.files != (dat, idx, jnl):
                 ids = (dat.identity(), idx.identity(), None if jnl is None else jnl.identity())
                 if ids[0] is None or ids[1] is None:
                     return False
                 paths = (os.fsencode(self.path), os.fsencode(self.path + ".idx"),
                          os.fsencode(self.path + ".jnl"))
-                directory, stamp = os.path.dirname(paths[0]) or b".", None
-            else:
-                ids, paths, directory, stamp = kept.ids, kept.paths, kept.directory, kept.stamp
+                kept = _Kept((dat, idx, jnl), paths, ids, os.path.dirname(paths[0]) or b".")
             dat.unlock(OPEN_LOCK)
         except OSError:
             return False
@@ -410,11 +409,11 @@ class IndexedFile:
             old.discard()
         while len(_kept) >= _KEPT_FILES:
             _kept.pop(next(iter(_kept))).discard()
-        header = self._header[:CHANGES_AT] + CHANGES.pack(self.changes)
-        _kept[(self.path, self.io)] = _Kept((dat, idx, jnl), paths, ids, self.keys, header,
-                                            (self._sizes[DAT], self._sizes[IDX]),
-                                            self.meta, self.trees, self._records, self.slot_size,
-                                            directory, stamp)
+        kept.keys, kept.meta, kept.trees = self.keys, self.meta, self.trees
+        kept.header = self._header[:CHANGES_AT] + CHANGES.pack(self.changes)
+        kept.sizes = (self._sizes[DAT], self._sizes[IDX])
+        kept.records, kept.slot_size = self._records, self.slot_size
+        _kept[(self.path, self.io)] = kept
         self.dat = self.idx = self.journal.file = None
         return True
 
@@ -560,16 +559,18 @@ class IndexedFile:
     def _commit(self) -> None:
         assert self.dat is not None and self.idx is not None
         writes = {(DAT, off): data for off, data in self._dat_writes.items()}
-        writes.update(((IDX, page * PAGE), data) for page, data in self._free_pages.items())
+        self._dat_writes.clear()
+        if self._free_pages:
+            writes.update(((IDX, page * PAGE), data) for page, data in self._free_pages.items())
+            self._free_pages.clear()
         for tree in self.trees:
-            writes.update(((IDX, page * PAGE), data) for page, data in tree.flush().items())
+            if tree.dirty:  # a REWRITE of the same keys touches no page
+                writes.update(((IDX, page * PAGE), data) for page, data in tree.flush().items())
         if self._meta_dirty:
             meta = self._meta()
             meta.roots = [t.root for t in self.trees]
             writes[(IDX, 0)] = meta.encode()
-        self._dat_writes.clear()
-        self._free_pages.clear()
-        self._meta_dirty = False
+            self._meta_dirty = False
         self.changes += 1
         writes[(DAT, CHANGES_AT)] = CHANGES.pack(self.changes)
         self.journal.commit([self.dat, self.idx], writes, {}, self._sizes)
@@ -755,7 +756,7 @@ class IndexedFile:
         if bad is not None or (bad := self._check_size(record)) is not None:
             return bad
         primary = self.keys[0].of(record)
-        if bad := self._check_sequential(primary):
+        if self.access == "SEQUENTIAL" and (bad := self._check_sequential(primary)):
             return bad
         with self._op_lock(write=True):
             found = self._existing(primary)
@@ -850,8 +851,7 @@ class IndexedFile:
         return None if fits else st.BAD_RECORD_SIZE
 
     def _check_sequential(self, primary: bytes) -> Status | None:
-        if self.access != "SEQUENTIAL":
-            return None
+        """REWRITE in ACCESS SEQUENTIAL changes the record last read, and only that one."""
         if self.last_read is None:
             return st.NO_CURRENT_RECORD
         return st.SEQUENCE_ERROR if primary != self.last_read else None
