@@ -8,6 +8,7 @@ the keyword of TRIM's LEADING/TRAILING.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -81,9 +82,21 @@ def numval(data: bytes, currency: bool = False) -> Any:
     return int(value) if value == value.to_integral_value() and "." not in text else value
 
 
+_TWO_DIGITS = tuple(b"%02d" % n for n in range(100))
+
+
+@functools.lru_cache(maxsize=2)
+def _local_second(second: int, zone: tuple[int, tuple[str, str]]) -> tuple[bytes, bytes]:
+    """YYMMDD and HHMMSS of a second of the epoch in the local time ``zone`` (which
+    time.tzset() moves): formatted once per second, since a service ACCEPTs both on
+    every call.  DST changes fall on whole seconds."""
+    tm = time.localtime(second)
+    return (b"%02d%02d%02d" % (tm.tm_year % 100, tm.tm_mon, tm.tm_mday),
+            b"%02d%02d%02d" % (tm.tm_hour, tm.tm_min, tm.tm_sec))
+
+
 def _date() -> bytes:
-    now = datetime.datetime.now()
-    return b"%02d%02d%02d" % (now.year % 100, now.month, now.day)
+    return _local_second(time.time_ns() // 1_000_000_000, (time.timezone, time.tzname))[0]
 
 
 def _date_yyyymmdd() -> bytes:
@@ -92,8 +105,10 @@ def _date_yyyymmdd() -> bytes:
 
 
 def _time() -> bytes:
-    now = datetime.datetime.now()
-    return b"%02d%02d%02d%02d" % (now.hour, now.minute, now.second, now.microsecond // 10000)
+    """HHMMSS and hundredths, truncated (as datetime.now() and GnuCOBOL do)."""
+    second, ns = divmod(time.time_ns(), 1_000_000_000)
+    return _local_second(second, (time.timezone, time.tzname))[1] + _TWO_DIGITS[
+        ns // 10_000_000]
 
 
 def _day() -> bytes:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -128,3 +130,43 @@ def test_buffers_are_the_callers_on_every_call(tmp_path: Path) -> None:
         prog.call(args)
         assert args[0].split(b"\0")[0] == host and args[2] == word
     assert second[2] == b"BBBB"
+
+
+CLOCK = """       IDENTIFICATION DIVISION.
+       PROGRAM-ID. CLOCK.
+       DATA DIVISION.
+       LINKAGE SECTION.
+       01 LK-DATE PIC X(6).
+       01 LK-TIME PIC X(8).
+       PROCEDURE DIVISION USING LK-DATE LK-TIME.
+           ACCEPT LK-DATE FROM DATE
+           ACCEPT LK-TIME FROM TIME
+           EXIT PROGRAM.
+"""
+
+
+def test_accept_date_and_time_read_the_local_clock_on_every_call(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ACCEPT FROM DATE/TIME agree with datetime.now() taken around the call (hundredths
+    truncated), over many calls, and follow a change of time zone at once."""
+    (tmp_path / "CLOCK.cbl").write_text(CLOCK)
+    prog = load_program(tmp_path / "CLOCK.cbl")
+    date, clock = bytearray(6), bytearray(8)
+
+    def stamp(now: datetime.datetime) -> bytes:
+        return now.strftime("%y%m%d%H%M%S").encode() + b"%02d" % (now.microsecond // 10000)
+
+    def check() -> None:
+        before = datetime.datetime.now()
+        prog.call([date, clock])
+        after = datetime.datetime.now()
+        assert stamp(before) <= bytes(date + clock) <= stamp(after)
+
+    for _ in range(2000):
+        check()
+    for zone in ("UTC", "Asia/Kolkata", "America/St_Johns"):  # +0, +5:30, -3:30 or -2:30
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+        check()
+    monkeypatch.undo()
+    time.tzset()
