@@ -62,6 +62,8 @@ class Role(enum.Enum):
     CLIENT = "client"
     SERVER = "server"
 
+    __hash__ = object.__hash__  # members are singletons; Enum's hash is a Python call
+
 
 CLIENT, SERVER = Role.CLIENT, Role.SERVER
 
@@ -71,6 +73,8 @@ class State(enum.Enum):
     AWAIT_WELCOME = "AWAIT_WELCOME"
     READY = "READY"
     CLOSED = "CLOSED"
+
+    __hash__ = object.__hash__  # looked up in TRANSITIONS on every frame, both ways
 
 
 class _NeedData:
@@ -112,7 +116,7 @@ class Limits:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Pending:
     call_id: int
     kind: type
@@ -165,16 +169,19 @@ class Connection:
                     f"{self.buffered} bytes after the connection ended",
                 )
             return ConnectionClosed() if self._eof else NEED_DATA
-        if self._header is None and len(self._buffer) >= wire.HEADER_SIZE:
-            self._header = self._check_header(bytes(self._buffer[: wire.HEADER_SIZE]))
-        if self._header is not None:
-            kind, call_id, length = self._header
+        buffer, header = self._buffer, self._header
+        if header is None and len(buffer) >= wire.HEADER_SIZE:
+            header = self._header = self._check_header(bytes(buffer[: wire.HEADER_SIZE]))
+        if header is not None:
+            kind, call_id, length = header
             total = wire.HEADER_SIZE + length
-            if len(self._buffer) >= total:
-                payload = bytes(self._buffer[wire.HEADER_SIZE : total])
-                del self._buffer[:total]
+            if len(buffer) >= total:
+                payload = bytes(buffer[wire.HEADER_SIZE : total])
+                del buffer[:total]
                 self._header = None
-                event = self._decode(kind, call_id, payload)
+                event = wire.decode_payload(kind, call_id, payload)
+                if kind == wire.REPLY:
+                    self._check_reply(event)
                 self._apply(self.their_role, event)
                 return event
         if self._eof:
@@ -194,12 +201,6 @@ class Connection:
                 call_id,
             )
         return kind, call_id, length
-
-    def _decode(self, kind: int, call_id: int, payload: bytes) -> Event:
-        event = wire.decode_payload(kind, call_id, payload)
-        if isinstance(event, Reply):
-            self._check_reply(event)
-        return event
 
     def _check_reply(self, reply: Reply) -> None:
         if not self._pending or self._pending[0].kind is not Call:
@@ -229,42 +230,43 @@ class Connection:
     # ---- the transition table ------------------------------------------------------
 
     def _apply(self, sender: Role, event: Event, *, local: bool = False) -> None:
-        error = LocalProtocolError if local else RemoteProtocolError
-        call_id = getattr(event, "call_id", 0)
-        if isinstance(event, ConnectionClosed):
+        # `type(event) is` rather than isinstance: events are final, and this runs twice a call.
+        kind = type(event)
+        if kind is ConnectionClosed:
             self.state = State.CLOSED
             return
-        if isinstance(event, Error) and sender is SERVER and is_fatal(event.code):
+        error = LocalProtocolError if local else RemoteProtocolError
+        if kind is Error and sender is SERVER and is_fatal(event.code):
             if self.state is State.CLOSED:
                 raise error(ErrorCode.UNEXPECTED_MESSAGE, "Error after the connection closed")
             self.state = State.CLOSED
             return
-        next_state = TRANSITIONS.get((self.state, sender, type(event)))
+        next_state = TRANSITIONS.get((self.state, sender, kind))
         if next_state is None:
             raise error(
                 ErrorCode.UNEXPECTED_MESSAGE,
-                f"{type(event).__name__} from the {sender.value} is not allowed in state "
+                f"{kind.__name__} from the {sender.value} is not allowed in state "
                 f"{self.state.value}",
-                call_id,
+                getattr(event, "call_id", 0),
             )
-        if isinstance(event, Hello):
-            self._negotiate(event, error)
-        elif isinstance(event, Welcome):
-            self.version = event.version
-        elif isinstance(event, Call | Ping):
+        if kind is Call or kind is Ping:
             if len(self._pending) >= self.limits.max_pending:
                 raise error(
                     ErrorCode.TOO_MANY_PENDING,
                     f"{len(self._pending)} calls already pending, limit is "
                     f"{self.limits.max_pending}",
-                    call_id,
+                    event.call_id,
                 )
             outputs = (
                 tuple(a for a in event.args if a.direction is not Direction.IN)
-                if isinstance(event, Call)
+                if kind is Call
                 else ()
             )
-            self._pending.append(_Pending(event.call_id, type(event), outputs))
+            self._pending.append(_Pending(event.call_id, kind, outputs))
+        elif kind is Hello:
+            self._negotiate(event, error)
+        elif kind is Welcome:
+            self.version = event.version
         else:
             self._answer(event, error)
         self.state = next_state

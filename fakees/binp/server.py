@@ -185,25 +185,27 @@ class BinpServerProtocol(protocol.Protocol):
     # ---- events from the client ------------------------------------------------------
 
     def _pump(self) -> None:
-        assert self.conn is not None
-        got_frame = False
+        conn = self.conn
+        assert conn is not None
         while not self._closing:
             try:
-                event = self.conn.next_event()
+                event = conn.next_event()
             except RemoteProtocolError as exc:
                 self._fatal(exc.code, exc.message, exc.call_id)
                 return
-            if not isinstance(event, Hello | Call | Ping):
-                break
-            got_frame = True
-            self.factory.frames_received += 1
-            if isinstance(event, Hello):
-                self._welcome(event)
-            else:
+            kind = type(event)
+            if kind is Call or kind is Ping:
+                self.factory.frames_received += 1
                 self._queue.append(event)
-                self._run_next()  # a quick service answers before the next frame is parsed
-        if got_frame:
-            self._arm_idle()
+                # A quick service answers before the next frame is parsed. The answer re-arms
+                # the idle timer; until then a call in progress keeps the timer from firing.
+                self._run_next()
+            elif kind is Hello:
+                self.factory.frames_received += 1
+                self._welcome(event)
+                self._arm_idle()
+            else:
+                break
         self._arm_read_timeout()
 
     def _welcome(self, hello: Hello) -> None:
@@ -219,22 +221,27 @@ class BinpServerProtocol(protocol.Protocol):
         self._write(welcome)
 
     def _run_next(self) -> None:
+        """Start the oldest queued call; its answer comes through `_answer` (no Deferred
+        chain of its own: a call's CPU in mfcs32 is mostly Python calls, each one counts)."""
         if self._running or self._closing or not self._queue:
             return
         self._running = True
         event = self._queue.popleft()
         if isinstance(event, Ping):
-            d: defer.Deferred = defer.succeed(Pong(event.call_id))
+            self._answer(Pong(event.call_id), event)
+            return
+        try:
+            outputs = self._dispatch(event)
+        except Exception:
+            self._answer(Failure(), event)
+            return
+        if isinstance(outputs, defer.Deferred):
+            timeout = self.factory.settings.call_timeout
+            if timeout is not None:
+                outputs.addTimeout(timeout, self.factory.clock)
+            outputs.addBoth(self._answer, event)
         else:
-            d = self._execute(event)
-        d.addBoth(self._answer, event)
-
-    def _execute(self, call: Call) -> defer.Deferred:
-        d = defer.maybeDeferred(self._dispatch, call)
-        timeout = self.factory.settings.call_timeout
-        if timeout is not None:
-            d.addTimeout(timeout, self.factory.clock)
-        return d.addCallback(self._reply_for, call)
+            self._answer(outputs, event)
 
     def _dispatch(self, call: Call) -> Any:
         faults = self.factory.faults
@@ -259,25 +266,34 @@ class BinpServerProtocol(protocol.Protocol):
             )
         return self.factory.dispatcher.call(service, operation, list(call.args))
 
-    def _reply_for(self, outputs: list[Argument], call: Call) -> Reply:
+    def _reply_for(self, outputs: list[Argument], call: Call) -> Reply | Error:
         expected = [(a.direction, a.type) for a in call.args if a.direction is not Direction.IN]
         got = [(a.direction, a.type) for a in outputs]
         if got != expected:
-            raise CallError(
+            return Error(
+                call.call_id,
                 ErrorCode.SERVICE_FAILED,
                 f"service returned {len(outputs)} outputs {_names(got)}, "
                 f"the call declares {_names(expected)}",
             )
         return Reply(call.call_id, tuple(outputs))
 
-    def _answer(self, result: Event | Failure, request: Call | Ping) -> None:
+    def _answer(self, result: Any, request: Call | Ping) -> None:
+        """Turn a call's outcome (outputs, Pong or Failure) into its answer, and send it."""
         if isinstance(result, Failure):
-            result = self._error_for(result, request.call_id)
+            answer: Event = self._error_for(result, request.call_id)
+        elif isinstance(request, Call):
+            try:
+                answer = self._reply_for(result, request)
+            except Exception:  # outputs that are not Arguments: the service failed
+                answer = self._error_for(Failure(), request.call_id)
+        else:
+            answer = result
         faults = self.factory.faults
         if faults.delay > 0:
-            self.factory.clock.callLater(faults.delay, self._send_answer, result)
+            self.factory.clock.callLater(faults.delay, self._send_answer, answer)
         else:
-            self._send_answer(result)
+            self._send_answer(answer)
 
     def _error_for(self, failure: Failure, call_id: int) -> Error:
         exc = failure.value

@@ -74,17 +74,17 @@ class SepDispatcher:
         self.calls = calls
 
     def call(self, service: str, operation: str, args: list[Argument]) -> defer.Deferred:
-        d = self.pool.call(service, operation, args)
-        d.addErrback(self._failed)
+        return self.pool.call(service, operation, args).addBoth(
+            self._settled, service, operation, time.monotonic())
+
+    def _settled(self, result: Any, service: str, operation: str, began: float) -> Any:
+        """Log the call for MFDS's metrics; a failure becomes the CallError for the client."""
+        failed = isinstance(result, Failure)
         if self.calls is not None:
-            began, name, log = time.monotonic(), f"{service}.{operation}", self.calls
-
-            def measured(result: Any) -> Any:
-                log.record(name, time.monotonic() - began, isinstance(result, Failure))
-                return result
-
-            d.addBoth(measured)
-        return d
+            self.calls.record(f"{service}.{operation}", time.monotonic() - began, failed)
+        if failed:
+            self._failed(result)
+        return result
 
     @staticmethod
     def _failed(failure: Failure) -> None:
