@@ -8,6 +8,7 @@ an unhandled failure into a run-time error, as the product does.
 
 from __future__ import annotations
 
+import ctypes
 import os
 from collections.abc import Callable
 from functools import partial
@@ -31,6 +32,12 @@ RTS_FOR_STATUS = {"35": 13, "37": 37, "39": 39, "30": 30, "41": 141, "42": 142, 
 _LOCK_OPTIONS: dict[str, dict[str, bool]] = {"LOCK": {"lock": True}, "NO LOCK": {"lock": False}}
 _NO_OPTIONS: dict[str, bool] = {}
 _RAW: dict[str, bytes] = {}  # status code -> the two bytes of FILE STATUS
+# getenv(3), called with the GIL held: FileHandle.path compares the values an ASSIGN
+# came from on every OPEN, and os.environb.get costs three Python calls (and a caught
+# KeyError) per name.  Writes to os.environ go through putenv(3), so they show here.
+_getenv = ctypes.PyDLL(None).getenv
+_getenv.restype = ctypes.c_char_p
+_getenv.argtypes = (ctypes.c_char_p,)
 
 
 def status_bytes(status: Status) -> bytes:
@@ -137,7 +144,7 @@ class FileHandle:
             return resolve_assign(self.select, run_unit, value)
         # a service OPENs its file on every call: comparing the raw values is cheaper
         # than resolving the name again
-        source = tuple(map(os.environb.get, self.env_names))
+        source = tuple(map(_getenv, self.env_names))
         if source != self.path_source or run_unit.cwd is not self.path_cwd:
             self.last_path = resolve_assign(self.select, run_unit)
             expands = self.select.assign.startswith("$") or any(

@@ -153,10 +153,13 @@ def test_each_open_follows_the_environment_of_the_moment(
     steps = [({}, "OUTFILE01"), ({"OUTFILE01": "plain.txt"}, "plain.txt"),
              ({"dd_OUTFILE01": "dd.txt"}, "dd.txt"),
              ({"dd_OUTFILE01": "$FAKEES_T_DIR/x.txt", "FAKEES_T_DIR": "a"}, "a/x.txt"),
-             ({"FAKEES_T_DIR": "b"}, "b/x.txt")]
+             ({"FAKEES_T_DIR": "b"}, "b/x.txt"), ({"dd_OUTFILE01": None}, "plain.txt")]
     for number, (env, expected) in enumerate(steps):
         for key, value in env.items():
-            monkeypatch.setenv(key, value)
+            if value is None:
+                monkeypatch.delenv(key)
+            else:
+                monkeypatch.setenv(key, value)
         text = f"CALL{number}".ljust(8).encode()
         prog.call([bytearray(text)])
         assert (tmp_path / expected).read_bytes() == text.rstrip() + b"\n", expected
