@@ -94,6 +94,7 @@ class _Kept:
     trees: list[BTree] = field(default_factory=list)
     records: dict[int, tuple[bytes, tuple[int, ...]]] = field(default_factory=dict)
     slot_size: int = 0
+    journal: Journal | None = None  # with what it knows of the slots (fakees/isam/journal.py)
 
     def still_named(self, identity: Callable[[bytes], bytes | None]) -> bool:
         """Do the three paths still name the kept files?
@@ -249,7 +250,8 @@ class IndexedFile:
         io = self.io
         kept = self._take_kept() if self.exclusive else None
         if kept is not None:
-            self.dat, self.idx, self.journal.file = kept.files
+            self.dat, self.idx, _ = kept.files
+            self.journal = kept.journal or self.journal
         else:
             try:
                 self.dat = io.open(self.path, create=False, writable=True)
@@ -312,11 +314,11 @@ class IndexedFile:
     def _recover(self) -> None:
         """Finish what a crashed writer, or a lost power supply, left undone."""
 
-        def files() -> list[DiskFile]:
+        def files() -> list[DiskFile]:  # a missing index is 9/043, unless OUTPUT replaces it
             assert self.dat is not None
-            return [self.dat, self._open_idx(create=True)]
+            return [self.dat, self._open_idx(create=self.mode == "OUTPUT")]
 
-        if self.journal.recover(files):
+        if self.journal.recover(self.dat, files):
             self._forget()
 
     def _create(self, record_size: int, min_size: int) -> None:
@@ -413,8 +415,9 @@ class IndexedFile:
         kept.header = self._header[:CHANGES_AT] + CHANGES.pack(self.changes)
         kept.sizes = (self._sizes[DAT], self._sizes[IDX])
         kept.records, kept.slot_size = self._records, self.slot_size
+        kept.journal = self.journal
         _kept[(self.path, self.io)] = kept
-        self.dat = self.idx = self.journal.file = None
+        self.dat = self.idx = None  # the kept entry owns them, and the journal, now
         return True
 
     def close(self) -> Status:
@@ -910,7 +913,7 @@ class _OpLock:
         f.dat.lock(PENDING_LOCK, write, wait=True)
         f.dat.lock(OP_LOCK, write, wait=True)
         f.dat.unlock(PENDING_LOCK)
-        if not write and f.writable and f.journal.hot():
+        if not write and f.writable and f.journal.hot(f.dat):
             # Recovery writes the files: no other reader may look meanwhile.  Let go
             # first (two readers upgrading in place would deadlock), then downgrade.
             f.dat.unlock(OP_LOCK)

@@ -57,14 +57,14 @@ class SimFile:
         return bytes(self.state.current[offset : offset + size])
 
     def write(self, offset: int, data: bytes) -> None:
-        self.disk.tick()
+        self.disk.tick("write", self.name)
         _apply(self.state.current, "write", offset, data)
         self.state.pending.append((self.name, "write", offset, bytes(data)))
 
     def write_direct(self, offset: int, data: bytes) -> None:
         """Around the page cache into the device's cache (O_DIRECT); the page cache's
         dirty pages of the file are written back first, as Linux does."""
-        self.disk.tick()
+        self.disk.tick("direct", self.name)
         assert self.disk.direct and offset % BLOCK == 0
         if self.name in self.disk.failing:
             raise OSError(5, "Input/output error", self.name)
@@ -79,12 +79,12 @@ class SimFile:
         return self.disk.direct
 
     def truncate(self, size: int) -> None:
-        self.disk.tick()
+        self.disk.tick("cut", self.name)
         _apply(self.state.current, "cut", size, b"")
         self.state.pending.append((self.name, "cut", size, b""))
 
     def sync(self) -> None:
-        self.disk.tick()
+        self.disk.tick("sync", self.name)
         state = self.state
         how = self.disk.failing.get(self.name)
         if how is not None:  # EIO; the writes are never retried, as on Linux
@@ -133,12 +133,16 @@ class SimDisk:
         self.device: list[Op] = []  # in the device's volatile cache, in issue order
         self.direct = direct
         self.calls = 0
+        self.trace: list[tuple[str, str]] = []
+        self.boots = 1  # power_off reboots
         self.cut_at: int | None = None
         # file -> "keep" | "evict": its fdatasyncs fail with EIO; the unsynced writes
         # are lost to the disk but stay readable ("keep") or vanish ("evict")
         self.failing: dict[str, str] = {}
 
-    def tick(self) -> None:
+    def tick(self, kind: str, name: str) -> None:
+        """One I/O call; ``trace`` records them, so a test can aim a cut at a step."""
+        self.trace.append((kind, name))
         self.calls += 1
         if self.cut_at is not None and self.calls >= self.cut_at:
             raise PowerCut
@@ -158,13 +162,16 @@ class SimDisk:
         return SimFile(self, path)
 
     def sync_dir(self, path: str) -> None:
-        self.tick()
+        self.tick("sync_dir", path)
         for state in self.files.values():
             state.linked = True
 
     def identity(self, path: str) -> None:
         """None: nothing is kept across CLOSE on a simulated disk (see SimFile.identity)."""
         return None
+
+    def boot_id(self) -> bytes:
+        return self.boots.to_bytes(16, "big")
 
     def power_off(self, rng: random.Random) -> None:
         """What the disk holds after the power comes back (and the machine rebooted)."""
@@ -190,3 +197,4 @@ class SimDisk:
             state.pending.clear()
             state.linked = True
         self.cut_at = None
+        self.boots += 1

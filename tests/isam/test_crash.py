@@ -60,7 +60,7 @@ def writer(path: str, first: int, report: int, crash_at: int | None,
 
                 return step
 
-            for name in ("write", "sync", "truncate"):
+            for name in ("write", "write_direct", "sync", "truncate"):
                 setattr(OsFile, name, crashing(getattr(OsFile, name)))
         i = first
         while True:
@@ -136,9 +136,11 @@ def test_kill_minus_9_campaign(tmp_path: Path, reaper,  # type: ignore[no-untype
         assert counter_of(state[COUNTER]) >= counter
         counter = counter_of(state[COUNTER])
     assert done > ROUNDS  # the writers did make progress
-    assert landed > 0  # and some crashes hit after the commit point
-    # Dead writers left hot journals that were finished and ones that were undone.
-    assert outcomes.count("completed") > 10 and outcomes.count("rolled back") > 10
+    assert landed > 10  # and some crashes hit after the commit point
+    # Dead writers left files unlike the slots, which recovery restored.  (A kill
+    # never loses the page cache: a writer that wrote its post-image had written
+    # all its bytes, so restoring always undoes.)
+    assert outcomes.count("restored") > 10
 
 
 @pytest.mark.slow
@@ -162,6 +164,6 @@ def test_kill_minus_9_shared_writers_and_a_reader(tmp_path: Path, reaper,  # typ
             counter = counter_of(state[COUNTER])
     finally:
         reader.close()
-    assert done > SHARED_ROUNDS and landed > 0
-    # The reader found dead writers' hot journals and finished or undid them itself.
-    assert outcomes.count("completed") > 5 and outcomes.count("rolled back") > 5
+    assert done > SHARED_ROUNDS and landed > 5
+    # The reader found files a dead writer left unlike the slots and restored them.
+    assert outcomes.count("restored") > 5

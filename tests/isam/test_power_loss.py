@@ -8,7 +8,10 @@ cache survives.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import random
+from collections.abc import Callable
 
 import pytest
 
@@ -27,7 +30,6 @@ from tests.isam.workload import (
     counter_of,
     counter_record,
     key,
-    operation,
 )
 
 
@@ -78,100 +80,226 @@ def settle(disk: SimDisk, model: Model, done: int) -> tuple[int, bool]:
     return done + 1, True
 
 
-def test_power_loss_keeps_old_or_new_state(outcomes: list[str]) -> None:
+@pytest.mark.parametrize("direct", [True, False])
+def test_power_loss_keeps_old_or_new_state(outcomes: list[str], direct: bool) -> None:
     """Each round: maybe a kill (the process dies, the page cache stays) and a restart,
     then a power cut a few I/O calls later, so that power can also fail while a
-    restarted process finishes or undoes a dead one's commit."""
+    restarted process finishes or undoes a dead one's commit.  Also on a disk
+    without direct I/O, where the journal is synced at every commit."""
     rng = random.Random(7)
-    disk = SimDisk()
+    disk = SimDisk(direct=direct)
     model = create_counter_file(disk)
-    done = landed = 0
+    done = 0
+    ways: list[tuple[str, bool]] = []  # (what recovery did, did the op in flight land)
     for _ in range(600):
         if rng.random() < 0.5:
             done = run_until_cut(disk, model, done, rng.randint(1, 40))
             disk.cut_at = None  # a kill: nothing is lost, the next OPEN recovers
             done, hit = settle(disk, model, done)
-            landed += hit
+            ways.append((outcomes[-1], hit))
         done = run_until_cut(disk, model, done, rng.randint(1, 40))
         disk.power_off(rng)
         done, hit = settle(disk, model, done)
-        landed += hit
-    assert done > 600 and landed > 0
-    # Both ways out of a hot journal were taken, many times.
-    assert outcomes.count("completed") > 50 and outcomes.count("rolled back") > 50
+        ways.append((outcomes[-1], hit))
+    assert done > 600
+    # Recovery restored slots many times, to the state before the operation in
+    # flight and to the state after it.
+    assert ways.count(("restored", False)) > 100 and ways.count(("restored", True)) > 25
 
 
 class Drop:
-    """A power cut that loses every write not synced (``SimDisk.power_off``'s dice)."""
+    """A power cut that loses every write not flushed (``SimDisk.power_off``'s dice)."""
 
     def random(self) -> float:
         return 0.99
 
 
+class Keep:
+    """A power cut that loses nothing (every write issued reached the medium)."""
+
+    def random(self) -> float:
+        return 0.0
+
+
 def increment(disk: SimDisk, model: Model) -> None:
     """What CBLAPP01 does per call, to the file and to the model."""
     f = open_io(disk)
+    bump(f, model)
+    f.close()
+
+
+def bump(f: IndexedFile, model: Model) -> None:
+    """READ and REWRITE of the counter record on an open handle, and to the model."""
     status, record = f.read(0, COUNTER)
     assert status.ok and record is not None, status
     assert f.rewrite(counter_record(counter_of(record) + 1)).code == "00"
-    f.close()
     model[COUNTER] = counter_record(counter_of(model[COUNTER]) + 1)
 
 
-def test_uncleared_journal_of_an_acknowledged_commit_is_kept_after_a_power_cut(
+def steps(setup: Callable[[], tuple[SimDisk, IndexedFile, Model]],
+          action: Callable[[IndexedFile], object]) -> list[tuple[str, str]]:
+    """The I/O calls ``action`` makes on the handle of a fresh ``setup``."""
+    disk, f, _ = setup()
+    disk.trace.clear()
+    action(f)
+    return disk.trace
+
+
+def cut_in(setup: Callable[[], tuple[SimDisk, IndexedFile, Model]],
+           action: Callable[[IndexedFile], object], cut: int, dice: object) -> Model:
+    """The state after a power cut at ``action``'s I/O call number ``cut``."""
+    disk, f, _ = setup()
+    disk.cut_at = disk.calls + cut
+    with contextlib.suppress(PowerCut):
+        action(f)
+    disk.power_off(dice)  # type: ignore[arg-type]
+    return contents(open_io(disk))
+
+
+def armed() -> tuple[SimDisk, IndexedFile, Model]:
+    """A counter file open I-O, its counter REWRITten once (which arms it)."""
+    disk = SimDisk()
+    model = create_counter_file(disk)
+    f = open_io(disk)
+    bump(f, model)
+    return disk, f, model
+
+
+def test_an_armed_commit_is_three_device_requests_and_survives_a_cut_at_every_step(
         outcomes: list[str]) -> None:
-    """The journal's clearing is not synced, so a power cut brings the journal back,
-    hot; the files hold its commit's new bytes (synced before the clearing), and
-    recovery must keep them, not roll the acknowledged commit back."""
-    disk = SimDisk()
-    model = create_counter_file(disk)
+    """A REWRITE inside the last commit's ranges: the data write, the slot written
+    O_DIRECT, one fdatasync.  Power cut before each of them and after the last, with
+    every write unflushed lost, kept, or a random part kept: old or new state."""
+    _, _, before = armed()
+    after = {COUNTER: counter_record(counter_of(before[COUNTER]) + 1)}
+    assert steps(armed, lambda f: bump(f, {**before})) == [
+        ("write", "APPFILE01"), ("direct", "APPFILE01.jnl"), ("sync", "APPFILE01")]
+    seen = set()
+    for cut in range(1, 5):
+        for dice in [Drop(), Keep(), *(random.Random(cut * 10 + i) for i in range(6))]:
+            state = cut_in(armed, lambda f: bump(f, {**before}), cut, dice)
+            assert state in (before, after), f"cut at step {cut}"
+            seen.add((cut, state == after, outcomes[-1]))
+    assert (4, True, "") in seen  # acknowledged: kept whatever the cache lost
+    assert (1, False, "") in seen  # nothing written yet
+    # Cut with the data written: restored to old (the slot lost or torn) or to new.
+    assert {(c, landed) for c, landed, how in seen if how == "restored"} >= {
+        (2, False), (3, False), (3, True)}
+
+
+def test_an_unarmed_commit_survives_a_cut_at_every_step(outcomes: list[str]) -> None:
+    """A WRITE of a new record (both files; its ranges are not the last commit's):
+    the pre-image slot and its fdatasync come first.  Power cut at every step."""
+    record = key(999) + b"NEW".ljust(ALT) + bytes(PAYLOAD)
+
+    def setup() -> tuple[SimDisk, IndexedFile, Model]:
+        disk = SimDisk()
+        model = create_counter_file(disk)
+        f = open_io(disk)
+        apply_operations(f, model, 30)
+        return disk, f, model
+
+    def write(f: IndexedFile) -> None:
+        assert f.write(record).code == "00"
+
+    _, _, before = setup()
+    after = {**before, key(999): record}
+    trace = steps(setup, write)
+    assert trace[:3] == [("write", "APPFILE01.jnl"), ("direct", "APPFILE01.jnl"),
+                         ("sync", "APPFILE01.jnl")]  # epoch, pre-image, its flush
+    assert trace[3] == ("write", "APPFILE01")  # the data header, with the mark, first
+    assert {step[0] for step in trace[4:-3]} == {"write"}
+    assert trace[-3:] == [("direct", "APPFILE01.jnl"), ("sync", "APPFILE01"),
+                          ("sync", "APPFILE01.idx")]  # post-image; the commit point
+    landed = set()
+    for cut in range(1, len(trace) + 2):
+        for seed in range(6):
+            state = cut_in(setup, write, cut, random.Random(seed))
+            assert state in (before, after), f"cut at step {cut}"
+            landed.add(state == after)
+            if cut == len(trace) + 1:
+                assert state == after  # acknowledged
+    assert landed == {False, True}
+
+
+def test_a_killed_writers_unflushed_slot_then_a_power_cut(outcomes: list[str]) -> None:
+    """A writer dies right after writing its armed slot: the data in the page cache,
+    the slot in the device's cache.  Power fails before anyone opens the file
+    (old or new state), or after an OPEN recovered it (new state: recovery made
+    what it saw durable, and the next commit builds on it)."""
+    disk, f, before = armed()
+    after = {COUNTER: counter_record(counter_of(before[COUNTER]) + 1)}
+    disk.cut_at = disk.calls + 3  # the data write and the slot done, the fdatasync not
+    with pytest.raises(PowerCut):
+        bump(f, {**before})
+    disk.cut_at = None  # a kill
+    for seed in range(10):
+        trial = copy.deepcopy(disk)
+        trial.power_off(random.Random(seed))
+        assert contents(open_io(trial)) in (before, after)
+    g = open_io(disk)
+    assert contents(g) == after and outcomes[-1] == ""
+    g.close()
+    model = dict(after)
     increment(disk, model)
-    assert disk.files["APPFILE01.jnl"].durable[:8] == b"FKISRBJ1"  # hot on the disk
-    disk.power_off(Drop())  # type: ignore[arg-type]
-    assert contents(open_io(disk)) == model
-    assert outcomes[-1] == "completed"
+    for dice in [Drop(), *(random.Random(seed) for seed in range(10))]:
+        trial = copy.deepcopy(disk)
+        trial.power_off(dice)  # type: ignore[arg-type]
+        assert contents(open_io(trial)) == model
 
 
-def test_hot_journal_with_part_of_the_new_data_is_rolled_back(outcomes: list[str]) -> None:
-    """A writer dies after its journal is durable and after one of its file writes
-    (a WRITE of a new record: change counter, slot and index pages): the next OPEN
-    restores the old bytes."""
-    disk = SimDisk()
-    model = create_counter_file(disk)
-    f = open_io(disk)
-    op = 0
-    while operation(op)[0] != "write" or operation(op)[1] in model:
-        apply_file(f, op)
-        apply_model(model, op)
-        op += 1
-    f.close()
-    disk.cut_at = disk.calls + 4  # journal written and synced, one file write done
-    f = open_io(disk)
+def test_a_slot_failing_its_crc_is_not_restored(outcomes: list[str]) -> None:
+    """A slot that fails its CRC (torn while written) is never used.  Here a writer dies
+    right after writing its armed slot, and one byte of that slot's counter image is
+    then damaged: restoring it would give a counter neither old nor new.  The older
+    slot is restored instead: the state before."""
+    disk, f, before = armed()
+    disk.cut_at = disk.calls + 3
     with pytest.raises(PowerCut):
-        apply_file(f, op)
-    disk.cut_at = None  # the writer was killed: its writes stay in the page cache
-    assert contents(open_io(disk)) == model
-    assert outcomes[-1] == "rolled back"
-
-
-def test_torn_journal_is_ignored(outcomes: list[str]) -> None:
-    """A journal that fails its CRC (torn while being written) is never applied: the
-    files were not touched before it was durable.  Here a writer dies after its
-    journal is durable and before any file write, and one byte of the journal's
-    old images is then damaged: rolling back with them would change the counter."""
-    disk = SimDisk()
-    model = create_counter_file(disk)
-    disk.cut_at = disk.calls + 3  # journal written and synced, the first file write cut
-    with pytest.raises(PowerCut):
-        increment(disk, model)
+        bump(f, {**before})
     disk.cut_at = None
     journal = disk.files["APPFILE01.jnl"].current
-    assert journal[:8] == b"FKISRBJ1"
-    last = 36 + int.from_bytes(journal[8:12], "big") - 1  # the counter's last old digit
-    assert journal[last : last + 1] == b"0"
-    SimFile(disk, "APPFILE01.jnl").write(last, b"1")
-    assert contents(open_io(disk)) == model
-    assert outcomes[-1] == ""
+    newest = max((journal[at + 8 : at + 16], at) for at in (4096, 4096 + 32768))[1]
+    assert journal[newest : newest + 8] == b"FKISJNL2"
+    image = journal.index(b"COUNTER", newest)
+    digit = image + ALT + PAYLOAD - 1
+    SimFile(disk, "APPFILE01.jnl").write(digit, b"7")
+    assert contents(open_io(disk)) == before
+    assert outcomes[-1] == "restored"
+
+
+def test_two_handles_taking_turns_and_power_cuts(outcomes: list[str]) -> None:
+    """Two LOCK MODE MANUAL handles (two processes) commit in turn, each seeing the
+    other's commits (mark moved) and taking over its slot, until a power cut."""
+    rng = random.Random(11)
+    restored = 0
+    for round_ in range(60):
+        disk = SimDisk()
+        model = create_counter_file(disk)
+        handles = [manual(disk), manual(disk)]
+        disk.cut_at = disk.calls + rng.randint(1, 60)
+        done = 0
+        try:
+            for i in range(40):
+                apply_file(handles[i % 2], done)
+                apply_model(model, done)
+                done += 1
+        except PowerCut:
+            pass
+        disk.power_off(rng)
+        state = contents(open_io(disk))
+        if state != model:
+            apply_model(model, done)
+            assert state == model, f"round {round_}"
+        restored += outcomes[-1] == "restored"
+    assert restored > 10
+
+
+def manual(disk: SimDisk) -> IndexedFile:
+    f, status = IndexedFile.open("APPFILE01", "I-O", record_size=RECORD, keys=KEYS,
+                                 lock_mode="MANUAL", disk=disk)
+    assert f is not None, status
+    return f
 
 
 def test_power_loss_during_first_creation_leaves_no_file_or_an_empty_one() -> None:
@@ -240,12 +368,13 @@ def test_failed_fdatasync_of_a_file_is_a_commit_that_did_not_happen(
         assert contents(open_io(disk)) == model
 
 
-def test_failed_fdatasync_of_the_journal_is_a_commit_that_did_not_happen() -> None:
-    """The journal's sync fails at a commit (the record stays readable in the cache
-    but never reaches the disk): 30, and neither this process nor, after a power
-    cut, the next boot may build on that record."""
+@pytest.mark.parametrize("direct", [True, False])
+def test_failed_fdatasync_of_the_journal_is_a_commit_that_did_not_happen(direct: bool) -> None:
+    """The journal's sync (or direct write) fails at a commit (the record stays readable
+    in the cache but never reaches the disk): 30, and neither this process nor, after
+    a power cut, the next boot may build on that record."""
     for seed in range(30):
-        disk = SimDisk()
+        disk = SimDisk(direct=direct)
         model = create_counter_file(disk)
         f = open_io(disk)
         apply_operations(f, model, 10)

@@ -1,0 +1,61 @@
+"""The journal on real file systems: direct I/O only where a flush of the data file covers it."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from fakees.isam import IndexedFile, KeySpec
+from fakees.isam.disk import OsDisk
+
+KEYS = [KeySpec(0, 6)]
+
+
+def bump_twice(path: Path) -> IndexedFile:
+    """Create a counter file and REWRITE it twice (the second commit is armed)."""
+    f, status = IndexedFile.open(str(path), "OUTPUT", record_size=16, keys=KEYS)
+    assert f is not None, status
+    assert f.write(b"K1    0000000000").ok
+    f.close()
+    f, status = IndexedFile.open(str(path), "I-O", record_size=16, keys=KEYS, disk=OsDisk())
+    assert f is not None, status
+    for n in (1, 2):
+        assert f.rewrite(b"K1    %010d" % n).ok
+    return f
+
+
+def test_slots_are_written_direct_on_the_data_files_file_system(tmp_path: Path) -> None:
+    if not _in_place(tmp_path):
+        pytest.skip("not ext4 or XFS")
+    f = bump_twice(tmp_path / "APPFILE01")
+    assert f.journal.direct is True
+    assert f.journal.armed is not None and f.journal.armed.post
+    f.close()
+
+
+def test_tmpfs_falls_back_to_syncing_the_journal() -> None:
+    """tmpfs has no disk behind a flush: slots are written to the page cache and the
+    journal is synced at every commit; the file works as anywhere else."""
+    if not Path("/dev/shm").is_dir():
+        pytest.skip("no /dev/shm")
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as tmp:
+        f = bump_twice(Path(tmp) / "APPFILE01")
+        assert f.journal.direct is False
+        f.close()
+        g, status = IndexedFile.open(f"{tmp}/APPFILE01", "INPUT", record_size=16, keys=KEYS)
+        assert g is not None, status
+        assert g.read(0, b"K1    ")[1] == b"K1    0000000002"
+        g.close()
+
+
+def _in_place(path: Path) -> bool:
+    """ext4 or XFS, read from /proc/self/mounts for the longest mount point above path."""
+    best, kind = "", ""
+    with open("/proc/self/mounts", encoding="utf-8") as mounts:
+        for line in mounts:
+            _, point, fs, *_ = line.split()
+            if str(path.resolve()).startswith(point) and len(point) > len(best):
+                best, kind = point, fs
+    return kind in ("ext4", "xfs")
