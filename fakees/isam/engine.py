@@ -159,6 +159,9 @@ class _Cursor:
     pending: bool
 
 
+_AT_START = _Cursor(0, b"", True)  # where OPEN leaves every handle (cursors are not changed)
+
+
 def _guarded(pair: bool) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Turn a damaged file (FormatError) or failing I/O (OSError) into a status.
 
@@ -213,7 +216,7 @@ class IndexedFile:
         self._kept: _Kept | None = None  # where the descriptors came from, if kept
         self._header = b""  # the data file's header as last read or written
         self._sizes = [0, 0]  # of the data and index files, kept up to date by commits
-        self.cursor: _Cursor | None = _Cursor(0, b"", True)
+        self.cursor: _Cursor | None = _AT_START
         self.last_read: bytes | None = None  # primary key of the last record read
         self.last_written: bytes | None = None
         self.held: int | None = None  # slot whose record lock we hold
@@ -240,7 +243,7 @@ class IndexedFile:
             code = self._open(record_size, min_size, optional)
         except (FormatError, OSError, struct.error) as exc:
             code = _status_of(exc)
-        if not code.ok:
+        if code.code[0] != "0":  # not code.ok: a property costs a call on every OPEN
             self._release()
             return None, code
         self.is_open = True
@@ -581,8 +584,9 @@ class IndexedFile:
     # -- locks on records ------------------------------------------------
 
     def _take_lock(self, slot: int, lock: bool | None) -> Status | None:
-        """9/068 if another opener holds the record; takes it when the READ locks."""
-        if not self.record_locking or lock is False:
+        """9/068 if another opener holds the record; takes it when the READ locks
+        (called only with record locking)."""
+        if lock is False:
             return None
         assert self.dat is not None
         wants = lock is True or self.lock_mode == "AUTOMATIC"
@@ -597,9 +601,9 @@ class IndexedFile:
         return None
 
     def _locked_by_other(self, slot: int) -> bool:
+        """Does another opener hold the record lock (called only with record locking)?"""
         assert self.dat is not None
-        return self.record_locking and self.held != slot and self.dat.locked_by_other(
-            RECORD_LOCK + slot)
+        return self.held != slot and self.dat.locked_by_other(RECORD_LOCK + slot)
 
     @_guarded(pair=False)
     def unlock(self) -> Status:
@@ -699,8 +703,7 @@ class IndexedFile:
     def _deliver(self, key_no: int, found: tuple[bytes, int], lock: bool | None,
                  forward: bool) -> tuple[Status, bytes | None]:
         entry, slot = found
-        refused = self._take_lock(slot, lock)
-        if refused is not None:
+        if self.record_locking and (refused := self._take_lock(slot, lock)) is not None:
             return refused, None
         record, _ = self._read_slot(slot)
         self.cursor = _Cursor(key_no, entry, False)
@@ -835,7 +838,7 @@ class IndexedFile:
         slot = self.trees[0].get(primary)
         if slot is None:
             return st.NOT_FOUND
-        if self._locked_by_other(slot):
+        if self.record_locking and self._locked_by_other(slot):
             return st.RECORD_LOCKED
         return (slot, *self._read_slot(slot))
 
