@@ -191,6 +191,25 @@ class IndexedFile:
 
     disk: ClassVar[Disk] = OsDisk()
 
+    # Immutable starting values, as class attributes: a service OPENs on every call.
+    writable = True
+    dat: DiskFile | None = None
+    idx: DiskFile | None = None
+    changes = 0  # the data header's change counter as of the last commit seen
+    meta: Meta | None = None
+    is_open = False
+    absent = False  # OPTIONAL file opened INPUT while missing
+    broken = False  # a commit failed half-way; the next OPEN recovers
+    failed = False  # some operation failed: keep nothing at CLOSE
+    _kept: _Kept | None = None  # where the descriptors came from, if kept
+    _header = b""  # the data file's header as last read or written
+    cursor: _Cursor | None = _AT_START
+    last_read: bytes | None = None  # primary key of the last record read
+    last_written: bytes | None = None
+    held: int | None = None  # slot whose record lock we hold
+    _meta_dirty = False
+    slot_size = 0  # set from the file's header by _load
+
     def __init__(self, path: str, mode: str, keys: tuple[KeySpec, ...], lock_mode: str | None,
                  access: str, disk: Disk, facts: _KeyFacts) -> None:
         self.path = path
@@ -201,31 +220,14 @@ class IndexedFile:
         self.io = disk
         self.exclusive = mode == "OUTPUT" or lock_mode == "EXCLUSIVE" or (
             lock_mode is None and mode != "INPUT")
-        self.writable = True
         self.record_locking = lock_mode in ("MANUAL", "AUTOMATIC") and mode == "I-O"
-        self.dat: DiskFile | None = None
-        self.idx: DiskFile | None = None
         self.journal = Journal(disk, path + ".jnl")
-        self.changes = 0  # the data header's change counter as of the last commit seen
-        self.meta: Meta | None = None
         self.trees: list[BTree] = []
-        self.is_open = False
-        self.absent = False  # OPTIONAL file opened INPUT while missing
-        self.broken = False  # a commit failed half-way; the next OPEN recovers
-        self.failed = False  # some operation failed: keep nothing at CLOSE
-        self._kept: _Kept | None = None  # where the descriptors came from, if kept
-        self._header = b""  # the data file's header as last read or written
         self._sizes = [0, 0]  # of the data and index files, kept up to date by commits
-        self.cursor: _Cursor | None = _AT_START
-        self.last_read: bytes | None = None  # primary key of the last record read
-        self.last_written: bytes | None = None
-        self.held: int | None = None  # slot whose record lock we hold
         self._records: dict[int, tuple[bytes, tuple[int, ...]]] = {}
         self._dat_writes: dict[int, bytes] = {}
         self._free_pages: dict[int, bytes] = {}
-        self._meta_dirty = False
         self._slot_head, self._dup_keys, self._key_end = facts
-        self.slot_size = 0  # set from the file's header by _load
 
     # -- OPEN and CLOSE --------------------------------------------------
 
