@@ -74,6 +74,9 @@ def write_now(transport: Any, data: bytes) -> None:
         transport.write(data[sent:])
 
 
+_IN = Direction.IN  # a module global: Enum member look-ups are Python calls in 3.11
+
+
 @dataclass(frozen=True)
 class ListenerSettings:
     """Limits and timeouts of one listener (seconds; None disables a timeout)."""
@@ -267,7 +270,7 @@ class BinpServerProtocol(protocol.Protocol):
         return self.factory.dispatcher.call(service, operation, list(call.args))
 
     def _reply_for(self, outputs: list[Argument], call: Call) -> Reply | Error:
-        expected = [(a.direction, a.type) for a in call.args if a.direction is not Direction.IN]
+        expected = [(a.direction, a.type) for a in call.args if a.direction is not _IN]
         got = [(a.direction, a.type) for a in outputs]
         if got != expected:
             return Error(

@@ -33,6 +33,7 @@ from fakees.region.services import ServiceError, error_code, load_providers, res
 # Enum .name is a descriptor call; these are plain look-ups on every argument of every call.
 _DIRECTIONS = {d: d.name for d in Direction}
 _TYPES = {t: t.name for t in ArgType}
+_IN = Direction.IN  # a module global: Enum member look-ups are Python calls in 3.11
 
 
 class Sep:
@@ -66,7 +67,7 @@ class Sep:
     def handle(self, call: Call) -> Reply | Error:
         """Run the service; its values become the reply's OUT/INOUT Arguments (None: zero)."""
         service, _, operation = call.function.partition(".")
-        wanted = [a for a in call.args if a.direction is not Direction.IN]
+        wanted = [a for a in call.args if a.direction is not _IN]
         try:
             handler = resolve(self.providers, service, operation)
             result = handler([{"direction": _DIRECTIONS[a.direction], "type": _TYPES[a.type],

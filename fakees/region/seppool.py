@@ -92,7 +92,8 @@ class SepConnection(Protocol):
             if isinstance(message, wire.SepHello) and self.pid is None:
                 self.pid = message.pid
                 self.pool.attach(self)
-            elif not isinstance(message, wire.SepHello | Call) and message.call_id == self.call_id:
+            # A tuple, not `|`, which would build a union object on every frame.
+            elif not isinstance(message, (wire.SepHello, Call)) and message.call_id == self.call_id:
                 self.pool.replied(self, message)
 
     def connectionLost(self, reason: Failure | None = None) -> None:

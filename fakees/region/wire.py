@@ -63,6 +63,10 @@ class FrameDecoder:
         self._buffer = bytearray()
 
     def feed(self, data: bytes) -> list[Message]:
+        if not self._buffer and len(data) > _HEAD.size:  # the usual case: exactly one frame
+            length, kind = _HEAD.unpack_from(data)
+            if len(data) == 4 + length and length <= MAX_FRAME:
+                return [_decode(kind, data[_HEAD.size :])]
         self._buffer += data
         messages = []
         while len(self._buffer) >= _HEAD.size:
@@ -85,7 +89,7 @@ def _decode(kind: int, body: bytes) -> Message:
             event = binp.decode(body)
         except BinpError as exc:
             raise FrameError(f"bad BINP frame: {exc}") from None
-        if not isinstance(event, Call | Reply | Error):
+        if not isinstance(event, (Call, Reply, Error)):  # a tuple: `|` builds a union each time
             raise FrameError(f"{type(event).__name__} is neither a call nor an answer")
         return event
     if kind == HELLO:
