@@ -134,7 +134,7 @@ def bench_service(work: Path, calls: int, rounds: int) -> tuple[float, float]:
 class _NoFile:
     """Stands in for the indexed file so that only the interpreter is timed."""
 
-    def read(self, number: int, key: bytes, **kwargs: object) -> tuple[object, bytes]:
+    def read(self, number: int, key: bytes, lock: bool | None = None) -> tuple[object, bytes]:
         return SUCCESS, b"      0000000001"
 
     def rewrite(self, record: bytes) -> object:

@@ -29,8 +29,7 @@ if TYPE_CHECKING:
 RTS_FOR_STATUS = {"35": 13, "37": 37, "39": 39, "30": 30, "41": 141, "42": 142, "43": 143,
                   "44": 144, "46": 146, "47": 147, "48": 148, "49": 149, "10": 146, "21": 121,
                   "22": 122, "23": 123, "24": 124}
-_LOCK_OPTIONS: dict[str, dict[str, bool]] = {"LOCK": {"lock": True}, "NO LOCK": {"lock": False}}
-_NO_OPTIONS: dict[str, bool] = {}
+_LOCKS: dict[str, bool] = {"LOCK": True, "NO LOCK": False}  # READ's phrase -> lock argument
 _RAW: dict[str, bytes] = {}  # status code -> the two bytes of FILE STATUS
 # getenv(3), called with the GIL held: FileHandle.path compares the values an ASSIGN
 # came from on every OPEN, and os.environb.get costs three Python calls (and a caught
@@ -220,15 +219,15 @@ class FileHandle:
         if self.mode not in ("INPUT", "I-O"):
             return S.READ_NOT_ALLOWED
         if self.organization == "INDEXED":
-            options = _LOCK_OPTIONS.get(lock, _NO_OPTIONS)
+            locking = _LOCKS.get(lock)
             if previous:
-                status, rec = self.handle.read_previous(**options)
+                status, rec = self.handle.read_previous(locking)
             elif next_record or self.access == "SEQUENTIAL":
-                status, rec = self.handle.read_next(**options)
+                status, rec = self.handle.read_next(locking)
             else:
                 off, size = self.key_items[key_number]
                 status, rec = self.handle.read(key_number, bytes(self.area[off:off + size]),
-                                               **options)
+                                               locking)
             if rec is not None and status.code[0] == "0":
                 self.area[:] = rec if len(rec) == self.record_size else fit_alnum(
                     bytes(rec), self.record_size)
