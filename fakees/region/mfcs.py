@@ -20,8 +20,10 @@ import time
 from typing import Any
 
 from twisted.internet import defer, task
+from twisted.internet.epollreactor import EPollReactor
 from twisted.internet.error import CannotListenError
 from twisted.internet.interfaces import IListeningPort
+from twisted.python import log
 from twisted.python.failure import Failure
 
 from fakees.binp.dispatch import CallError
@@ -198,8 +200,37 @@ class CommsServer:
         self.reactor.stop()
 
 
+class LeanEPollReactor(EPollReactor):
+    """Twisted's epoll reactor, minus the logging context around each ready descriptor.
+
+    EPollReactor.doPoll runs each descriptor's read or write inside
+    `log.callWithLogger`, which only names the descriptor in log lines and costs
+    about ten Python calls; mfcs32 wakes twice per BINP call. Errors are still
+    logged (measured on echo.echo through a region: mfcs32 CPU 93 -> 87 us a call).
+    """
+
+    def doPoll(self, timeout: float | None) -> None:
+        try:
+            events = self._poller.poll(-1 if timeout is None else timeout,
+                                       len(self._selectables))
+        except InterruptedError:
+            return
+        for fd, event in events:
+            selectable = self._selectables.get(fd)
+            if selectable is not None:
+                try:
+                    self._doReadOrWrite(selectable, fd, event)
+                except Exception:
+                    log.err(None, f"mfcs32: error handling {selectable!r}")
+
+    doIteration = doPoll
+
+
 def main(argv: list[str]) -> int:
     context = ChildContext.start("mfcs32", argv, allowed={"n": "none"})
+    from twisted.internet.main import installReactor
+
+    installReactor(LeanEPollReactor())
     from twisted.internet import reactor
 
     listeners = json.loads(os.environ.get(ENV_LISTENERS, "[]"))

@@ -84,6 +84,10 @@ def test_wire_round_trip_and_malformed_frames():
     decoder = wire.FrameDecoder()
     assert decoder.feed(data[:7]) == []
     assert decoder.feed(data[7:]) == [wire.SepHello(4242, 2), call] * 2
+    single = wire.encode_event(call)
+    assert decoder.feed(single) == [call]  # one whole frame: decoded without the buffer
+    assert decoder.feed(single[:3]) == []  # a partial frame waits in the buffer ...
+    assert decoder.feed(single[3:] + single) == [call, call]  # ... and is completed first
     with pytest.raises(wire.FrameError, match="exceeds"):
         wire.FrameDecoder().feed(b"\xff\xff\xff\xffB")
     with pytest.raises(wire.FrameError, match="unknown frame kind 0x7b"):
