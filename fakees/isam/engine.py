@@ -18,6 +18,7 @@ lie far beyond the end of the data.
 from __future__ import annotations
 
 import functools
+import operator
 import os
 import struct
 import time
@@ -61,6 +62,7 @@ _START_SYNONYMS = {"NOT <": ">=", "NOT >": "<=", "FIRST": ">=", "LAST": "<="}
 _FREE_PAGE = struct.Struct(">B7xQ")  # type 0, next free page + 1
 _NEXT_FREE = struct.Struct(">Q")
 _KEPT_FILES = 8  # parsed files kept across CLOSE -> OPEN per process
+_DIRTY = operator.attrgetter("dirty")  # a tree's changed pages, not yet committed
 # How old a directory's ctime must be before it vouches for the names in it: longer
 # than a change under way takes (its ctime is set before its new name is visible)
 # and than the file system's timestamp granularity (whole seconds on some).
@@ -107,9 +109,14 @@ class _Kept:
         link (whose target lies in another directory).
         """
         before = time.time_ns()
-        stamp = _dir_stamp(self.directory)
-        if stamp is not None and stamp == self.stamp:
-            return True
+        try:
+            st_ = os.stat(self.directory)
+        except OSError:  # gone: the paths decide
+            stamp = None
+        else:
+            stamp = (st_.st_dev, st_.st_ino, st_.st_ctime_ns)
+            if stamp == self.stamp:
+                return True
         if self.ids != tuple(map(identity, self.paths)):
             return False
         settled = _SETTLED_WHOLE_NS if stamp is not None and stamp[2] % 1_000_000_000 == 0 \
@@ -125,15 +132,6 @@ class _Kept:
 
 
 _kept: dict[tuple[str, Disk], _Kept] = {}  # by path, as given to OPEN, and disk
-
-
-def _dir_stamp(directory: bytes) -> tuple[int, int, int] | None:
-    """The (device, inode, ctime) of ``directory``, None if it is gone."""
-    try:
-        st_ = os.stat(directory)
-    except OSError:
-        return None
-    return st_.st_dev, st_.st_ino, st_.st_ctime_ns
 
 
 def _forget_kept_in_child() -> None:
@@ -397,7 +395,7 @@ class IndexedFile:
                 and dat is not None and idx is not None and self.meta is not None
                 and len(self._header) == DAT_HEADER) or (
                 self._dat_writes or self._free_pages or self._meta_dirty
-                or any(tree.dirty for tree in self.trees)):
+                or any(map(_DIRTY, self.trees))):
             return False
         kept = self._kept
         try:
@@ -854,7 +852,8 @@ class IndexedFile:
         return None
 
     def _check_size(self, record: bytes) -> Status | None:
-        meta = self._meta()
+        meta = self.meta
+        assert meta is not None
         fits = max(meta.min_size, self._key_end) <= len(record) <= meta.record_size
         return None if fits else st.BAD_RECORD_SIZE
 
