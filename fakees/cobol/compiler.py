@@ -9,8 +9,8 @@ EXIT PERFORM) travels as exceptions caught by the paragraph and PERFORM runners.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -995,7 +995,8 @@ class Compiler:
             first, _ = self.proc_range(stmt.first, self.current_pos, self.current_section)
             last = self.proc_range(stmt.last or stmt.first, self.current_pos,
                                    self.current_section)[1]
-            body = partial(runner, first, last)
+            body = self._perform_one(first) if first == last and self._straight(first) \
+                else partial(runner, first, last)
         else:
             outer_exit = self.exit_perform_used
             self.exit_perform_used = False
@@ -1044,6 +1045,31 @@ class Compiler:
 
             return _catch_exit_perform(until_before, inline_loop)
         return _catch_exit_perform(body, inline_loop)
+
+    def _straight(self, k: int) -> bool:
+        """Does paragraph ``k`` run without starting another range of this program: no GO
+        TO, no PERFORM of procedures, no EXIT SECTION, no SORT procedures, no USE
+        procedures of file statements?  Then nothing inside it can reach the end of an
+        active PERFORM range (run_range's ``pending``), and PERFORM can call it directly."""
+        declaratives = bool(self.prog.declaratives)
+        for stmt in _statements_in(self.prog.paragraphs[k].sentences):
+            if isinstance(stmt, (A.GoTo, A.Sort)) or (
+                    isinstance(stmt, A.Perform) and stmt.first is not None) or (
+                    isinstance(stmt, A.Exit) and stmt.kind == "SECTION") or (
+                    declaratives and type(stmt) in FILE_STATEMENTS):
+                return False
+        return True
+
+    def _perform_one(self, k: int) -> Fn:
+        """PERFORM of one straight paragraph: what run_range(k, k) does, without its
+        bookkeeping (the paragraphs are compiled after this statement, so looked up)."""
+        inst = self.inst
+
+        def perform_paragraph() -> None:
+            if inst.paragraphs[k]():  # it ended the program (EXIT PROGRAM, GOBACK)
+                raise ExitProgramSignal
+
+        return perform_paragraph
 
     def _varying(self, stmt: A.Perform, body: Fn) -> Fn:
         loops = []
@@ -1492,6 +1518,19 @@ class Compiler:
 
 # ------------------------------------------------------------------ helpers
 _ERRORS = (CobolRuntimeError, RecursionError, ArithmeticError, ValueError)
+
+
+def _statements_in(node: object) -> Iterator[A.Stmt]:
+    """Every statement in ``node`` (a statement, a list or tuple, any syntax node), at
+    any depth: IF and EVALUATE branches, inline PERFORMs, INVALID KEY phrases..."""
+    if isinstance(node, A.Stmt):
+        yield node
+    if isinstance(node, (list, tuple)):
+        for item in node:
+            yield from _statements_in(item)
+    elif is_dataclass(node) and not isinstance(node, (type, Position)):
+        for f in fields(node):
+            yield from _statements_in(getattr(node, f.name))
 
 
 def _block_of(steps: tuple[tuple[int, Fn], ...], program: str) -> Fn:
