@@ -2,11 +2,13 @@
 
 A dispatcher is any object with
 
-    call(service: str, operation: str, args: list[Argument]) -> Deferred[list[Argument]]
+    call(service: str, operation: str, args: Sequence[Argument]) -> Deferred[Sequence[Argument]]
 
-`args` are all of the call's arguments in order (an OUT argument has value
-None); the result lists one Argument per OUT and INOUT argument, in order, with
-the same direction and type.  To fail one call, raise or errback with
+`args` are all of the call's arguments in order, as the call's tuple (an OUT
+argument has value None); the result, a list or a tuple, holds one Argument per
+OUT and INOUT argument, in order, with the same direction and type. (A region's
+pool answers with the tuple it decoded from the SEP, which the codec can then
+send on without encoding it again.)  To fail one call, raise or errback with
 `CallError(code, message)` (e.g. ErrorCode.SERVER_BUSY when every SEP is busy
 and the queue is full); any other exception becomes SERVICE_FAILED.
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 import datetime
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -31,7 +33,7 @@ from fakees.binp.events import ZERO, ArgType, Argument, Direction, ErrorCode
 
 
 class Dispatcher(Protocol):
-    def call(self, service: str, operation: str, args: list[Argument]) -> defer.Deferred: ...
+    def call(self, service: str, operation: str, args: Sequence[Argument]) -> defer.Deferred: ...
 
 
 class CallError(Exception):
@@ -43,7 +45,7 @@ class CallError(Exception):
         self.message = message
 
 
-def outputs(args: list[Argument], values: Callable[[int, Argument], object]) -> list[Argument]:
+def outputs(args: Sequence[Argument], values: Callable[[int, Argument], object]) -> list[Argument]:
     """The reply arguments for the OUT/INOUT positions of `args`, valued by `values`."""
     return [
         Argument(a.direction, a.type, values(i, a))
@@ -54,7 +56,7 @@ def outputs(args: list[Argument], values: Callable[[int, Argument], object]) -> 
 class EchoDispatcher:
     """Service "echo": each INOUT argument comes back unchanged, each OUT gets its zero value."""
 
-    def call(self, service: str, operation: str, args: list[Argument]) -> defer.Deferred:
+    def call(self, service: str, operation: str, args: Sequence[Argument]) -> defer.Deferred:
         return defer.succeed(
             outputs(args, lambda _, a: a.value if a.direction is Direction.INOUT else ZERO[a.type])
         )
@@ -94,7 +96,7 @@ class CounterDispatcher:
         os.replace(tmp, self.counter_file)
         return value
 
-    def call(self, service: str, operation: str, args: list[Argument]) -> defer.Deferred:
+    def call(self, service: str, operation: str, args: Sequence[Argument]) -> defer.Deferred:
         if [(a.direction, a.type) for a in args] != self.SIGNATURE:
             raise CallError(
                 ErrorCode.BAD_ARGUMENTS,
@@ -117,7 +119,7 @@ class Router:
     def __init__(self, services: dict[str, Dispatcher]) -> None:
         self.services = services
 
-    def call(self, service: str, operation: str, args: list[Argument]) -> defer.Deferred:
+    def call(self, service: str, operation: str, args: Sequence[Argument]) -> defer.Deferred:
         target = self.services.get(service)
         if target is None:
             known = ", ".join(sorted(self.services)) or "none"

@@ -2,7 +2,7 @@
 
 A region's communications server (mfcs32) plugs its SEP pool in as the
 *dispatcher* (contract in `fakees.binp.dispatch`: `call(service, operation,
-args) -> Deferred[list[Argument]]`, failing one call with `CallError`).  The
+args) -> Deferred[Sequence[Argument]]`, failing one call with `CallError`).  The
 call `initialize` (one Boolean) is answered by the listener itself.
 
 Calls on one connection run one at a time, in order; many connections run at
@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import sys
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -267,9 +268,9 @@ class BinpServerProtocol(protocol.Protocol):
                 ErrorCode.UNKNOWN_FUNCTION,
                 f"function {call.function!r} is neither 'initialize' nor 'service.operation'",
             )
-        return self.factory.dispatcher.call(service, operation, list(call.args))
+        return self.factory.dispatcher.call(service, operation, call.args)
 
-    def _reply_for(self, outputs: list[Argument], call: Call) -> Reply | Error:
+    def _reply_for(self, outputs: Sequence[Argument], call: Call) -> Reply | Error:
         expected = [(a.direction, a.type) for a in call.args if a.direction is not _IN]
         got = [(a.direction, a.type) for a in outputs]
         if got != expected:

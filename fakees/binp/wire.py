@@ -333,6 +333,11 @@ _DIRECTIONS = {int(d): d for d in Direction}
 _TYPES = {int(t): t for t in ArgType}
 _FAST_KINDS: dict[type, int] = {Call: CALL, Reply: REPLY}
 _new = object.__new__
+# The argument section of the last CALL or REPLY decoded, with its kind and its Arguments.
+# mfcs32 relays a call's arguments to a SEP, and the SEP's reply arguments to the client, as
+# the very tuple it decoded, so encoding them again can reuse these bytes. Exact: the tuple
+# and its Arguments are immutable and held here, so `is` can not mistake another for it.
+_last_decoded: tuple[int, tuple[Argument, ...], bytes] = (0, (), b"")
 # Enum members are looked up through a Python-level descriptor in 3.11 (~80 ns a look-up);
 # the per-argument loops below name them through module globals instead.
 _IN, _OUT = Direction.IN, Direction.OUT
@@ -349,6 +354,7 @@ def _fast_decode(kind: int, call_id: int, payload: bytes) -> Event:
         if offset > len(payload):
             raise _Decline
         function = payload[4:offset].decode("utf-8")
+    start = offset
     (count,) = _U16.unpack_from(payload, offset)
     offset += 2
     args = []
@@ -388,9 +394,12 @@ def _fast_decode(kind: int, call_id: int, payload: bytes) -> Event:
         args.append(arg)
     if offset != len(payload):
         raise _Decline
+    global _last_decoded
+    decoded = tuple(args)
+    _last_decoded = (kind, decoded, payload[start:] if start else payload)
     if kind == CALL:
-        return Call(call_id, function, tuple(args))
-    return Reply(call_id, tuple(args))
+        return Call(call_id, function, decoded)
+    return Reply(call_id, decoded)
 
 
 def _fast_payload(event: Call | Reply) -> bytes:
@@ -400,6 +409,10 @@ def _fast_payload(event: Call | Reply) -> bytes:
     if not reply:
         function = event.function.encode("utf-8")
         parts += (_U32.pack(len(function)), function)
+    kind, decoded, encoded = _last_decoded
+    if event.args is decoded and kind == (REPLY if reply else CALL):
+        parts.append(encoded)  # relayed as decoded: the same bytes
+        return b"".join(parts)
     parts.append(_U16.pack(len(event.args)))
     for arg in event.args:
         direction, arg_type, value = _DIRECTIONS[arg.direction], _TYPES[arg.type], arg.value

@@ -17,6 +17,7 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from twisted.internet import defer, task
@@ -75,7 +76,7 @@ class SepDispatcher:
         self.pool = pool
         self.calls = calls
 
-    def call(self, service: str, operation: str, args: list[Argument]) -> defer.Deferred:
+    def call(self, service: str, operation: str, args: Sequence[Argument]) -> defer.Deferred:
         return self.pool.call(service, operation, args).addBoth(
             self._settled, service, operation, time.monotonic())
 

@@ -2,7 +2,7 @@
 
 `SepPool.call(service, operation, args)` is what the listener's dispatcher
 (`fakees.region.mfcs.SepDispatcher`, for BINP) calls with the call's BINP
-Arguments: it returns a Deferred that fires with the Arguments of the reply
+Arguments: it returns a Deferred that fires with the reply's tuple of Arguments
 (one per OUT and INOUT argument, typed as the call declared), or fails with
 
 - `SepBusy` when every SEP is busy and `max_queue` calls already wait;
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from twisted.internet import defer
@@ -122,7 +123,7 @@ class SepPool:
     def size(self) -> int:
         return len(self.idle) + len(self.busy)
 
-    def call(self, service: str, operation: str, args: list[Argument]) -> defer.Deferred:
+    def call(self, service: str, operation: str, args: Sequence[Argument]) -> defer.Deferred:
         call = _Call(service, operation, tuple(args))
         if self.idle:
             self._dispatch(self.idle.popleft(), call)
@@ -163,7 +164,7 @@ class SepPool:
         # Answer the caller before the SEP counts as free: a stop waiting for the pool to
         # drain must not close the caller's connection before its reply is written.
         if call is not None and isinstance(answer, Reply):
-            call.deferred.callback(list(answer.args))
+            call.deferred.callback(answer.args)
         elif call is not None:
             kind = _REFUSALS.get(answer.code, ServiceFailed)
             call.deferred.errback(kind(answer.message))

@@ -102,6 +102,17 @@ def test_fast_encoder_gives_the_construct_bytes_or_error(event) -> None:
     assert outcome(wire.encode, event) == outcome(wire.encode_reference, event)
 
 
+@given(st.one_of(bs.client_events(), bs.server_events()).filter(
+    lambda event: isinstance(event, Call | Reply)))
+def test_relayed_arguments_encode_as_the_reference_does(event: Call | Reply) -> None:
+    """mfcs32 sends a decoded argument tuple on as it is (to a SEP, or back to the client);
+    the codec then reuses the bytes it decoded, which must be what construct would build,
+    in a frame of the same kind and (an OUT argument carries no value in a CALL) the other."""
+    decoded = wire.decode(wire.encode(event))
+    for relayed in (Call(9, "other.op", decoded.args), Reply(9, decoded.args)):
+        assert outcome(wire.encode, relayed) == outcome(wire.encode_reference, relayed)
+
+
 def argument_soup(kind: int, args: list[tuple[int, int, bytes]]) -> bytes:
     """A CALL or REPLY frame whose arguments are a direction and type code near the valid
     ones, each followed by arbitrary value bytes."""

@@ -146,7 +146,7 @@ def test_pool_hands_calls_to_free_seps_queues_then_refuses():
     assert call_a.args == strings("1") and call_b.function == "echo.x"
     drained = outcome(pool.drained())
     a.reply(call_a, "one")
-    assert first == [list(strings("one"))] and not queued
+    assert first == [strings("one")] and not queued
     (call_q,) = a.calls()
     assert call_q.args == strings("3")
     b.refuse(call_b, ErrorCode.UNKNOWN_SERVICE, "no service echo.x")
