@@ -1,13 +1,15 @@
 """Indexed-file commit rate as ratios against raw pwrite + fdatasync loops.
 
 Peers, in the same directory: ``raw``, ``os.pwrite`` of 4 KiB then
-``os.fdatasync``; ``pair``, the floor of a rollback-journal commit: a small
-in-place ``pwrite`` + ``fdatasync`` of one file, then of another.  Subjects,
-each a durable commit:
+``os.fdatasync``; ``pair``, the floor of a plain rollback-journal commit: a
+small in-place ``pwrite`` + ``fdatasync`` of one file, then of another;
+``armed``, the floor of the journal's armed commit (docs/ISAM.md): a small
+in-place ``pwrite`` of one file, an O_DIRECT 4 KiB ``pwrite`` of another, one
+``fdatasync`` of the first (three device requests).  Subjects, each a durable
+commit:
 
-- ``rewrite``: REWRITE of one record in a file held open I-O (two in-place
-  fdatasyncs per commit, of the rollback journal and of the data file, plus
-  the journal's unsynced clearing: ideally about 0.5 of ``raw``, 1.0 of ``pair``);
+- ``rewrite``: REWRITE of one record in a file held open I-O (an armed
+  commit: ideally 1.0 of ``armed``);
 - ``cblapp01``: what CBLAPP01 does per call: OPEN I-O, READ by key, REWRITE,
   CLOSE.
 
@@ -17,6 +19,7 @@ all of them alike.  Usage: ``.venv/bin/python bench/bench_isam.py [seconds]``.
 
 from __future__ import annotations
 
+import mmap
 import os
 import sys
 import tempfile
@@ -54,8 +57,11 @@ def main(argv: list[str]) -> int:
         os.pwrite(raw, page, 0)
         os.fsync(raw)
         second = os.open(directory / "second", os.O_RDWR | os.O_CREAT, 0o644)
-        os.pwrite(second, page, 0)
+        os.pwrite(second, page * 2, 0)
         os.fsync(second)
+        direct = os.open(directory / "second", os.O_RDWR | os.O_DIRECT)
+        aligned = mmap.mmap(-1, len(page))  # O_DIRECT wants an aligned buffer
+        aligned[:] = page
         path = counter_file(directory)
         held, _ = IndexedFile.open(path, "I-O", record_size=16, keys=KEYS)
         assert held is not None
@@ -70,6 +76,11 @@ def main(argv: list[str]) -> int:
             os.pwrite(second, page[:30], 120)
             os.fdatasync(second)
 
+        def armed() -> None:
+            os.pwrite(raw, page[:100], 0)
+            os.pwrite(direct, aligned, 4096)
+            os.fdatasync(raw)
+
         def rewrite() -> None:
             bump(held)
 
@@ -80,7 +91,8 @@ def main(argv: list[str]) -> int:
             f.close()
 
         subjects: dict[str, Callable[[], None]] = {
-            "raw": peer, "pair": pair, "rewrite": rewrite, "cblapp01": cblapp01}
+            "raw": peer, "pair": pair, "armed": armed, "rewrite": rewrite,
+            "cblapp01": cblapp01}
         counts = dict.fromkeys(subjects, 0)
         spent = dict.fromkeys(subjects, 0.0)
         deadline = time.monotonic() + seconds
@@ -100,12 +112,14 @@ def main(argv: list[str]) -> int:
         held.close()
         os.close(raw)
         os.close(second)
+        os.close(direct)
     rate = {name: counts[name] / spent[name] for name in subjects}
     print(f"raw pwrite+fdatasync 4 KiB: {rate['raw']:8.0f}/s (peer)")
     print(f"pair (two files in turn)  : {rate['pair']:8.0f}/s (peer)")
+    print(f"armed (write, direct, sync): {rate['armed']:7.0f}/s (peer)")
     for name in ("rewrite", "cblapp01"):
         print(f"{name:26s}: {rate[name]:8.0f}/s  ratio {rate[name] / rate['raw']:.2f} of raw, "
-              f"{rate[name] / rate['pair']:.2f} of pair")
+              f"{rate[name] / rate['pair']:.2f} of pair, {rate[name] / rate['armed']:.2f} of armed")
     return 0
 
 

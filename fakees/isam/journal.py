@@ -139,14 +139,21 @@ class Slot:
                        for g, o, image in self.ranges) for f, offset, data in merged)
 
     def overlaid(self, merged: list[Image], seq: int, at: int) -> Slot:
-        """The post-image of a commit that writes ``merged`` inside this slot's ranges."""
+        """The post-image of a commit that writes ``merged`` inside this slot's ranges.
+
+        It keeps only the ranges written: this slot still covers the others
+        while the new one is written, and the next commit needs no more (a
+        REWRITE after a WRITE no longer carries the WRITE's index pages).
+        """
         ranges = []
         for g, o, image in self.ranges:
-            buf = bytearray(image)
+            buf = None
             for f, offset, data in merged:
                 if f == g and o <= offset < o + len(image):
+                    buf = bytearray(image) if buf is None else buf
                     buf[offset - o : offset - o + len(data)] = data
-            ranges.append((g, o, bytes(buf)))
+            if buf is not None:
+                ranges.append((g, o, bytes(buf)))
         return Slot(seq, True, self.sizes, ranges, at)
 
 
