@@ -337,7 +337,9 @@ _new = object.__new__
 # mfcs32 relays a call's arguments to a SEP, and the SEP's reply arguments to the client, as
 # the very tuple it decoded, so encoding them again can reuse these bytes. Exact: the tuple
 # and its Arguments are immutable and held here, so `is` can not mistake another for it.
+# Only small frames are remembered, so that a big one is not kept alive until the next.
 _last_decoded: tuple[int, tuple[Argument, ...], bytes] = (0, (), b"")
+_REMEMBERED = 64 * 1024
 # Enum members are looked up through a Python-level descriptor in 3.11 (~80 ns a look-up);
 # the per-argument loops below name them through module globals instead.
 _IN, _OUT = Direction.IN, Direction.OUT
@@ -396,7 +398,8 @@ def _fast_decode(kind: int, call_id: int, payload: bytes) -> Event:
         raise _Decline
     global _last_decoded
     decoded = tuple(args)
-    _last_decoded = (kind, decoded, payload[start:] if start else payload)
+    if len(payload) <= _REMEMBERED:
+        _last_decoded = (kind, decoded, payload[start:] if start else payload)
     if kind == CALL:
         return Call(call_id, function, decoded)
     return Reply(call_id, decoded)
