@@ -225,7 +225,7 @@ class IndexedFile:
         self._records: dict[int, tuple[bytes, tuple[int, ...]]] = {}
         self._dat_writes: dict[int, bytes] = {}
         self._free_pages: dict[int, bytes] = {}
-        self._slot_head, self._dup_keys, self._key_end = facts
+        self._slot_head, self._dup_keys, self._key_end, self._cuts = facts
 
     # -- OPEN and CLOSE --------------------------------------------------
 
@@ -707,7 +707,7 @@ class IndexedFile:
             return refused, None
         record, _ = self._read_slot(slot)
         self.cursor = _Cursor(key_no, entry, False)
-        self.last_read = self.keys[0].of(record)
+        self.last_read = record[self._cuts[0]]
         code = st.SUCCESS
         if self.keys[key_no].duplicates:
             after = self.trees[key_no].seek(entry, forward, True)
@@ -761,7 +761,7 @@ class IndexedFile:
         bad = self._check(self.mode == "I-O", st.UPDATE_NOT_ALLOWED)
         if bad is not None or (bad := self._check_size(record)) is not None:
             return bad
-        primary = self.keys[0].of(record)
+        primary = record[self._cuts[0]]
         if self.access == "SEQUENTIAL" and (bad := self._check_sequential(primary)):
             return bad
         with self._op_lock(write=True):
@@ -769,7 +769,7 @@ class IndexedFile:
             if isinstance(found, Status):
                 return found
             slot, old, seqs = found
-            changed = [i for i, k in enumerate(self.keys) if k.of(record) != k.of(old)]
+            changed = [i for i, cut in enumerate(self._cuts) if record[cut] != old[cut]]
             code = st.SUCCESS
             if changed or self._dup_keys:  # else no entry is touched or looked at
                 code, seqs = self._rekey(slot, record, old, seqs, changed)
@@ -948,21 +948,23 @@ class _Unshared:
 _UNSHARED = _Unshared()
 
 
-_KeyFacts = tuple[struct.Struct, tuple[int, ...], int]
+_KeyFacts = tuple[struct.Struct, tuple[int, ...], int, tuple[slice, ...]]
 
 
 @functools.cache
 def _described(mode: str, record_size: int, min_size: int, keys: tuple[KeySpec, ...],
                lock_mode: str | None, access: str) -> _KeyFacts:
     """Check a program's description (ValueError, not cached), and derive the slot head
-    layout, the numbers of the keys WITH DUPLICATES and where the last key ends.
+    layout, the numbers of the keys WITH DUPLICATES, where the last key ends, and each
+    key's place in a record as a slice (``KeySpec.of`` without a call).
 
     A record shorter than that end cannot carry its keys.  Cached: a service
     program opens the same file on every call.
     """
     _check_description(mode, record_size, min_size, keys, lock_mode, access)
     dups = tuple(i for i, k in enumerate(keys) if k.duplicates)
-    return layout_struct(f">I{len(dups)}Q"), dups, max(k.end for k in keys)
+    return (layout_struct(f">I{len(dups)}Q"), dups, max(k.end for k in keys),
+            tuple(slice(k.offset, k.end) for k in keys))
 
 
 def _status_of(exc: FormatError | OSError | struct.error) -> Status:
