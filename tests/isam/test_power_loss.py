@@ -15,11 +15,12 @@ from collections.abc import Callable
 
 import pytest
 
-from fakees.isam import IndexedFile
+from fakees.isam import IndexedFile, KeySpec
 from tests.isam.simdisk import PowerCut, SimDisk, SimFile
 from tests.isam.workload import (
     ALT,
     COUNTER,
+    KEY,
     KEYS,
     PAYLOAD,
     RECORD,
@@ -386,3 +387,54 @@ def test_failed_fdatasync_of_the_journal_is_a_commit_that_did_not_happen(direct:
         assert contents(open_io(disk)) == model  # the same boot: not replayed
         disk.power_off(random.Random(seed))
         assert contents(open_io(disk)) == model  # the next boot: not there either
+
+
+def test_a_transaction_larger_than_a_slot_grows_the_journal_safely(outcomes: list[str]) -> None:
+    """OPEN OUTPUT with 12 keys (13 index pages, more than a slot's 32 KiB) over a
+    one-key file whose newest slot is at B: the journal copies that slot to A, grows
+    (B moves past the old end) and then commits.  Power cut at every step: the old
+    file or the new empty one, and the journal holds both positions' slots after."""
+    many = [KeySpec(0, KEY)] + [KeySpec(KEY + i, 1, duplicates=True) for i in range(11)]
+
+    def setup() -> tuple[SimDisk, IndexedFile, Model]:
+        disk = SimDisk()
+        model = create_counter_file(disk)
+        f = open_io(disk)
+        bump(f, model)  # unarmed: the newest slot stays at A
+        bump(f, model)  # armed: the newest slot goes to B
+        f.close()
+        return disk, f, model
+
+    def replace(disk: SimDisk) -> None:
+        f, status = IndexedFile.open("APPFILE01", "OUTPUT", record_size=RECORD, keys=many,
+                                     disk=disk)
+        assert f is not None, status
+        f.close()
+
+    disk, _, before = setup()
+    assert disk.files["APPFILE01.jnl"].current[4096 + 32768 : 4096 + 32776] == b"FKISJNL2"
+    disk.trace.clear()
+    replace(disk)
+    assert len(disk.files["APPFILE01.jnl"].current) > 4096 + 2 * 32768  # grown
+    trace = disk.trace
+    assert ("direct", "APPFILE01.jnl") in trace
+    kept = set()
+    for cut in range(1, len(trace) + 2):
+        for seed in range(4):
+            disk, _, _ = setup()
+            disk.cut_at = disk.calls + cut
+            with contextlib.suppress(PowerCut):
+                replace(disk)
+            disk.power_off(random.Random(seed))
+            f, status = IndexedFile.open("APPFILE01", "I-O", record_size=RECORD, keys=KEYS,
+                                         disk=disk)
+            if f is not None:
+                assert contents(f) == before, f"cut at step {cut}"
+                kept.add("old")
+            else:
+                assert status.code == "39", status
+                f, status = IndexedFile.open("APPFILE01", "I-O", record_size=RECORD,
+                                             keys=many, disk=disk)
+                assert f is not None and contents(f) == {}, f"cut at step {cut}: {status}"
+                kept.add("new")
+    assert kept == {"old", "new"}
