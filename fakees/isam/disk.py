@@ -48,6 +48,7 @@ _FS_IOC_GETFLAGS = 0x80086601
 _FS_JOURNAL_DATA_FL = 0x4000  # ext4 chattr +j: data goes through the jbd2 journal
 _STATFS_SIZE = 120  # struct statfs on 64-bit Linux; f_type is its first long
 _direct_buffers = threading.local()  # page-aligned (mmap) buffers for O_DIRECT writes
+_ZEROS = memoryview(bytes(BLOCK))  # write_direct's padding
 
 
 class DiskFile(Protocol):
@@ -168,7 +169,7 @@ class OsFile:
         size = -(-len(data) // BLOCK) * BLOCK
         buf = _aligned(size)
         buf[: len(data)] = data
-        buf[len(data) : size] = bytes(size - len(data))
+        buf[len(data) : size] = _ZEROS[: size - len(data)]
         with memoryview(buf) as view:
             done = os.pwrite(self.direct, view[:size], offset)
         if done != size:

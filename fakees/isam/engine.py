@@ -274,7 +274,9 @@ class IndexedFile:
         if not self.dat.lock(OPEN_LOCK, self.exclusive, wait=False):
             return st.FILE_LOCKED
         with self._op_lock(write=True):
-            self._recover()
+            header = self.dat.read(0, DAT_HEADER)  # its change counter tells the journal
+            if self._recover(header[CHANGES_AT:]):
+                header = self.dat.read(0, DAT_HEADER)
             # An empty data file is what a crash during the very first OPEN OUTPUT leaves.
             size = self._sizes[DAT] = self.dat.size()
             if self.mode == "OUTPUT" or size == 0:
@@ -282,7 +284,6 @@ class IndexedFile:
                     return st.FILE_NOT_FOUND
                 self._create(record_size, min_size)
                 return st.SUCCESS if self.mode == "OUTPUT" else st.OPTIONAL_ABSENT
-            header = self.dat.read(0, DAT_HEADER)
             if kept is None or not self._reuse(kept, header, size):
                 self._load(header, size)
         if not self.trees or (self.meta.record_size, self.meta.min_size) != (
@@ -314,15 +315,21 @@ class IndexedFile:
                 self.io.sync_dir(path)
         return self.idx
 
-    def _recover(self) -> None:
-        """Finish what a crashed writer, or a lost power supply, left undone."""
+    def _recover(self, mark: bytes | None = None) -> bool:
+        """Finish what a crashed writer, or a lost power supply, left undone.
+
+        ``mark`` is the data header's change counter if just read.  True if
+        the files were restored.
+        """
 
         def files() -> list[DiskFile]:  # a missing index is 9/043, unless OUTPUT replaces it
             assert self.dat is not None
             return [self.dat, self._open_idx(create=self.mode == "OUTPUT")]
 
-        if self.journal.recover(self.dat, files):
+        if self.journal.recover(self.dat, files, mark):
             self._forget()
+            return True
+        return False
 
     def _create(self, record_size: int, min_size: int) -> None:
         """OUTPUT (or OPTIONAL I-O/EXTEND of a missing file): a new empty file, atomically."""

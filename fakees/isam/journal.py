@@ -135,8 +135,14 @@ class Slot:
 
     def covers(self, merged: list[Image]) -> bool:
         """Does every write lie inside one of this slot's ranges?"""
-        return all(any(g == f and o <= offset and offset + len(data) <= o + len(image)
-                       for g, o, image in self.ranges) for f, offset, data in merged)
+        for f, offset, data in merged:
+            end = offset + len(data)
+            for g, o, image in self.ranges:
+                if g == f and o <= offset and end <= o + len(image):
+                    break
+            else:
+                return False
+        return True
 
     def overlaid(self, merged: list[Image], seq: int, at: int) -> Slot:
         """The post-image of a commit that writes ``merged`` inside this slot's ranges.
@@ -286,7 +292,8 @@ class Journal:
         slots = self._slots(jf)
         return bool(slots) and slots[-1].mark != mark
 
-    def recover(self, dat: DiskFile, files: Callable[[], list[DiskFile]]) -> str:
+    def recover(self, dat: DiskFile, files: Callable[[], list[DiskFile]],
+                mark: bytes | None = None) -> str:
         """Restore the slots if a writer died or power was lost: "" or "restored".
 
         After a power cut any subset of unsynced writes may have landed, so the
@@ -294,12 +301,13 @@ class Journal:
         keeps the boot id of the last full compare).  Within a boot only a killed
         writer can have left the files unlike the slots, and it wrote the mark
         first: the mark is compared.  ``files`` opens the data and index files;
-        it is called only if needed.
+        it is called only if needed.  ``mark`` is ``dat``'s, if the caller just read it.
         """
         jf = self._open(create=False)
         if jf is None:
             return ""
-        mark = dat.read(MARK_AT, MARK_LEN)
+        if mark is None:
+            mark = dat.read(MARK_AT, MARK_LEN)
         if self.checked and self._known(jf, mark):
             return ""
         slots = self._slots(jf)
