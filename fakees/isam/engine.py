@@ -205,6 +205,10 @@ class IndexedFile:
     last_read: bytes | None = None  # primary key of the last record read
     last_written: bytes | None = None
     held: int | None = None  # slot whose record lock we hold
+    # The primary key and slot of the last record a READ delivered, for the REWRITE or
+    # DELETE that usually follows; forgotten with the cached pages and at every DELETE
+    # (the only change that moves a key off its slot).
+    _found: tuple[bytes, int] | None = None
     _meta_dirty = False
     slot_size = 0  # set from the file's header by _load
 
@@ -460,6 +464,7 @@ class IndexedFile:
         self._dat_writes.clear()
         self._free_pages.clear()
         self._meta_dirty = False
+        self._found = None
 
     def _reset_after_error(self) -> None:
         """Drop what a failed operation changed in memory and read the header again."""
@@ -714,7 +719,8 @@ class IndexedFile:
             return refused, None
         record, _ = self._read_slot(slot)
         self.cursor = _Cursor(key_no, entry, False)
-        self.last_read = record[self._cuts[0]]
+        self.last_read = primary = record[self._cuts[0]]
+        self._found = (primary, slot)
         code = st.SUCCESS
         if self.keys[key_no].duplicates:
             after = self.trees[key_no].seek(entry, forward, True)
@@ -803,6 +809,7 @@ class IndexedFile:
             if isinstance(found, Status):
                 return found
             slot, record, seqs = found
+            self._found = None
             for tree, entry in zip(self.trees, self._entries(record, seqs), strict=True):
                 tree.delete(entry)
             self._free_slot(slot)
@@ -842,7 +849,9 @@ class IndexedFile:
 
     def _existing(self, primary: bytes) -> tuple[int, bytes, tuple[int, ...]] | Status:
         """The slot and record REWRITE or DELETE will change, or 23 / 9/068."""
-        slot = self.trees[0].get(primary)
+        found = self._found
+        slot = found[1] if found is not None and found[0] == primary else self.trees[0].get(
+            primary)
         if slot is None:
             return st.NOT_FOUND
         if self.record_locking and self._locked_by_other(slot):

@@ -106,6 +106,32 @@ def test_changes_and_their_statuses(data: Path) -> None:
     assert f.write(rec("K7")) == Status("48") and f.rewrite(rec("K7")) == Status("49")
 
 
+def test_rewrite_after_read_finds_the_record_again_after_any_delete(data: Path) -> None:
+    """REWRITE and DELETE reuse the slot the last READ found; a DELETE frees a slot that
+    a WRITE may give to another key, and another opener may do both in between."""
+    f, _ = open_(data)
+    assert f is not None
+    assert f.read(0, b"K1    ")[0] == Status("00")
+    assert f.delete(b"K1    ") == Status("00")
+    assert f.write(rec("K5", "E", "five")) == Status("00")  # takes K1's free slot
+    assert f.rewrite(rec("K1", "B", "again")) == Status("23")
+    assert f.read(0, b"K2    ")[0] == Status("00")
+    assert f.rewrite(rec("K2", "A", "two")) == Status("00")
+    assert f.read(0, b"K5    ") == (Status("00"), rec("K5", "E", "five"))
+    assert f.check() == 4
+    assert f.close() == Status("00")
+    a, _ = open_(data, lock_mode="MANUAL")
+    b, _ = open_(data, lock_mode="MANUAL")
+    assert a is not None and b is not None
+    assert a.read(0, b"K3    ")[0] == Status("00")
+    assert b.delete(b"K3    ") == Status("00")
+    assert b.write(rec("K6", "F", "six")) == Status("00")
+    assert a.rewrite(rec("K3", "B", "lost")) == Status("23")
+    assert a.delete(b"K3    ") == Status("23")
+    assert b.read(0, b"K6    ") == (Status("00"), rec("K6", "F", "six"))
+    assert a.close() == Status("00") and b.close() == Status("00")
+
+
 def test_open_mode_restrictions(data: Path) -> None:
     f, _ = open_(data, "INPUT")
     assert f is not None
