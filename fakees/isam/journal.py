@@ -19,9 +19,9 @@ argument; in short, a commit is one of:
   which this process knows is durable and which holds the current bytes
   there (the last commit's post-image, for CBLAPP01 the counter record).
   Write the files (the data header, with the mark, first), write ``S'`` =
-  ``S``'s ranges with their new bytes at the other position with one
-  O_DIRECT write, ``fdatasync`` each file written: its flush also makes
-  ``S'`` durable.  Three device requests for one file.
+  the ranges of ``S`` it writes, with their new bytes, at the other position
+  with one O_DIRECT write, ``fdatasync`` each file written: its flush also
+  makes ``S'`` durable.  Three device requests for one file.
 - *unarmed*: write the pre-image slot ``S1`` at the other position and
   ``fdatasync`` the journal, write the files, write the post-image ``S2``
   over ``S``, ``fdatasync`` the files (and the journal, when cutting a file or
@@ -59,6 +59,12 @@ _CRC = struct.Struct(">I")
 _SIZE = struct.Struct(">Q")
 _RANGE = struct.Struct(">BQI")  # file number, offset, length; then the bytes
 MARK_AT, MARK_LEN = CHANGES_AT, CHANGES.size  # of file 0, the data file
+
+_KNOWN_JOURNALS = 64
+# The last Journal of this process to open each journal file (by device and inode):
+# a handle opening it without kept descriptors starts from what that one knew, which
+# the epoch and the mark then check like its own.
+_known: dict[bytes, Journal] = {}
 
 Writes = Mapping[tuple[int, int], bytes]
 """Byte ranges to write: (file number, offset) -> bytes."""
@@ -219,20 +225,38 @@ class Journal:
     def _open(self, create: bool) -> DiskFile | None:
         if self.file is None:
             try:
-                self.file = self.disk.open(self.path, create=False, writable=True)
-            except PermissionError:  # a reader may look; recovering will then give 37
-                self.file = self.disk.open(self.path, create=False, writable=False)
+                try:
+                    self.file = self.disk.open(self.path, create=False, writable=True)
+                except PermissionError:  # a reader may look; recovering will then give 37
+                    self.file = self.disk.open(self.path, create=False, writable=False)
             except FileNotFoundError:
                 if not create:
                     return None
                 jf = self.disk.open(self.path, create=True, writable=True)
-                # Allocated once (commits then change no metadata); no slot to compare yet.
+                # Allocated once (commits then change no metadata); no slot to compare
+                # yet.  A random epoch: a process that knew a deleted journal of this
+                # inode number must not take this one for it.
                 boot = self.disk.boot_id()
-                jf.write(0, bytes(_EPOCH) + boot + bytes(SIZE - _EPOCH - len(boot)))
+                jf.write(0, os.urandom(_EPOCH) + boot + bytes(SIZE - _EPOCH - len(boot)))
                 jf.sync()
                 self.disk.sync_dir(self.path)
                 self.file = jf
+            self._register(self.file)
         return self.file
+
+    def _register(self, jf: DiskFile) -> None:
+        """Start from what this process last knew of the file, and be the one asked next."""
+        ident = jf.identity()
+        if ident is None:
+            return
+        last = _known.pop(ident, None)
+        if last is not None and last.checked:
+            self.epoch, self.mark, self.armed, self.seq, self.size = (
+                last.epoch, last.mark, last.armed, last.seq, last.size)
+            self.checked = True
+        while len(_known) >= _KNOWN_JOURNALS:
+            del _known[next(iter(_known))]
+        _known[ident] = self
 
     # -- what is on disk ---------------------------------------------------
 
@@ -454,8 +478,7 @@ class Journal:
             self.recover(files[0], lambda: files)
 
     def close(self) -> None:
+        """Close the file; what was learnt stays, for the process's next opener."""
         if self.file is not None:
             self.file.close()
             self.file = None
-        self.checked = False
-        self.armed = None

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from fakees.isam import IndexedFile, KeySpec
-from fakees.isam.disk import OsDisk
+from fakees.isam.disk import OsDisk, OsFile
 
 KEYS = [KeySpec(0, 6)]
 
@@ -59,3 +61,42 @@ def _in_place(path: Path) -> bool:
             if str(path.resolve()).startswith(point) and len(point) > len(best):
                 best, kind = point, fs
     return kind in ("ext4", "xfs")
+
+
+def test_a_handle_opening_without_kept_descriptors_uses_what_the_process_knows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A LOCK MODE MANUAL handle keeps nothing at CLOSE, but the process remembers what
+    it learnt of the journal: the next such OPEN neither reads the slots nor syncs,
+    unless another process changed the file (mark) or the journal (epoch)."""
+    bump_twice(tmp_path / "APPFILE01").close()
+    syncs = []
+    real_sync = OsFile.sync
+    monkeypatch.setattr(OsFile, "sync", lambda self: syncs.append(self.fd) or real_sync(self))
+
+    def shared_read() -> bytes | None:
+        f, status = IndexedFile.open(str(tmp_path / "APPFILE01"), "I-O", record_size=16,
+                                     keys=KEYS, lock_mode="MANUAL")
+        assert f is not None, status
+        record = f.read(0, b"K1    ")[1]
+        f.close()
+        return record
+
+    assert shared_read() == b"K1    0000000002"
+    assert syncs == []
+    subprocess.run([sys.executable, "-c", WRITER, str(tmp_path / "APPFILE01")], cwd=REPO,
+                   check=True, timeout=60)
+    assert shared_read() == b"K1    0000000777"
+    assert len(syncs) == 1  # another process's commit: made durable once, then known
+    assert shared_read() == b"K1    0000000777"
+    assert len(syncs) == 1
+
+
+WRITER = """
+import sys
+from fakees.isam import IndexedFile, KeySpec
+f, st = IndexedFile.open(sys.argv[1], "I-O", record_size=16, keys=[KeySpec(0, 6)])
+assert f is not None, st
+assert f.rewrite(b"K1    0000000777").ok
+f.close()
+"""
+REPO = Path(__file__).resolve().parents[2]
