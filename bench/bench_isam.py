@@ -4,8 +4,10 @@ Peers, in the same directory: ``raw``, ``os.pwrite`` of 4 KiB then
 ``os.fdatasync``; ``pair``, the floor of a plain rollback-journal commit: a
 small in-place ``pwrite`` + ``fdatasync`` of one file, then of another;
 ``armed``, the floor of the journal's armed commit (docs/ISAM.md): a small
-in-place ``pwrite`` of one file, an O_DIRECT 4 KiB ``pwrite`` of another, one
-``fdatasync`` of the first (three device requests).  Subjects, each a durable
+in-place ``pwrite`` of one file, its write-back started (``sync_file_range``),
+an O_DIRECT 4 KiB ``pwrite`` of another, one ``fdatasync`` of the first (three
+device requests, the first two under way together); ``serial``, the same
+without starting the write-back (the three requests one after another).  Subjects, each a durable
 commit:
 
 - ``rewrite``: REWRITE of one record in a file held open I-O (an armed
@@ -28,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fakees.isam import IndexedFile, KeySpec
+from fakees.isam.disk import write_back
 
 KEYS = [KeySpec(0, 6)]
 KEY = b" " * 6
@@ -78,6 +81,12 @@ def main(argv: list[str]) -> int:
 
         def armed() -> None:
             os.pwrite(raw, page[:100], 0)
+            write_back(raw)
+            os.pwrite(direct, aligned, 4096)
+            os.fdatasync(raw)
+
+        def serial() -> None:
+            os.pwrite(raw, page[:100], 0)
             os.pwrite(direct, aligned, 4096)
             os.fdatasync(raw)
 
@@ -91,7 +100,7 @@ def main(argv: list[str]) -> int:
             f.close()
 
         subjects: dict[str, Callable[[], None]] = {
-            "raw": peer, "pair": pair, "armed": armed, "rewrite": rewrite,
+            "raw": peer, "pair": pair, "armed": armed, "serial": serial, "rewrite": rewrite,
             "cblapp01": cblapp01}
         counts = dict.fromkeys(subjects, 0)
         spent = dict.fromkeys(subjects, 0.0)
@@ -116,7 +125,8 @@ def main(argv: list[str]) -> int:
     rate = {name: counts[name] / spent[name] for name in subjects}
     print(f"raw pwrite+fdatasync 4 KiB: {rate['raw']:8.0f}/s (peer)")
     print(f"pair (two files in turn)  : {rate['pair']:8.0f}/s (peer)")
-    print(f"armed (write, direct, sync): {rate['armed']:7.0f}/s (peer)")
+    print(f"armed (write, write-back, direct, sync): {rate['armed']:7.0f}/s (peer)")
+    print(f"serial (write, direct, sync): {rate['serial']:7.0f}/s (peer)")
     for name in ("rewrite", "cblapp01"):
         print(f"{name:26s}: {rate[name]:8.0f}/s  ratio {rate[name] / rate['raw']:.2f} of raw, "
               f"{rate[name] / rate['pair']:.2f} of pair, {rate[name] / rate['armed']:.2f} of armed")

@@ -47,6 +47,9 @@ _IN_PLACE = {0xEF53: "ext4", 0x58465342: "xfs"}
 _FS_IOC_GETFLAGS = 0x80086601
 _FS_JOURNAL_DATA_FL = 0x4000  # ext4 chattr +j: data goes through the jbd2 journal
 _STATFS_SIZE = 120  # struct statfs on 64-bit Linux; f_type is its first long
+_sync_file_range = ctypes.CDLL(None).sync_file_range  # errno unread: see write_back
+_sync_file_range.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+_SYNC_FILE_RANGE_WRITE = 2
 _direct_buffers = threading.local()  # page-aligned (mmap) buffers for O_DIRECT writes
 _ZEROS = memoryview(bytes(BLOCK))  # write_direct's padding
 
@@ -56,6 +59,7 @@ class DiskFile(Protocol):
     def write(self, offset: int, data: bytes) -> None: ...
     def write_direct(self, offset: int, data: bytes) -> None: ...
     def direct_with(self, other: DiskFile) -> bool: ...
+    def write_back(self) -> None: ...
     def sync(self) -> None: ...
     def size(self) -> int: ...
     def identity(self) -> bytes | None: ...
@@ -126,6 +130,14 @@ def _mount_journals_data(fd: int) -> bool:
     return True
 
 
+def write_back(fd: int) -> None:
+    """Start writing the file's dirty pages to the device and return at once, so that
+    a write done meanwhile (a journal slot, O_DIRECT) overlaps with them and the next
+    ``fdatasync`` waits for one device request less.  No durability by itself; a
+    failure here is reported by that ``fdatasync``."""
+    _sync_file_range(fd, 0, 0, _SYNC_FILE_RANGE_WRITE)
+
+
 def _aligned(size: int) -> mmap.mmap:
     """A page-aligned buffer of at least ``size`` bytes for this thread."""
     buf = getattr(_direct_buffers, "buf", None)
@@ -191,6 +203,9 @@ class OsFile:
                 return False
             self.direct = dfd
         return True
+
+    def write_back(self) -> None:
+        write_back(self.fd)
 
     def sync(self) -> None:
         os.fdatasync(self.fd)

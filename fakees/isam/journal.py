@@ -18,10 +18,11 @@ argument; in short, a commit is one of:
 - *armed* (the fast path): its ranges lie inside the newest slot ``S``,
   which this process knows is durable and which holds the current bytes
   there (the last commit's post-image, for CBLAPP01 the counter record).
-  Write the files (the data header, with the mark, first), write ``S'`` =
-  the ranges of ``S`` it writes, with their new bytes, at the other position
-  with one O_DIRECT write, ``fdatasync`` each file written: its flush also
-  makes ``S'`` durable.  Three device requests for one file.
+  Write the files (the data header, with the mark, first) and start their
+  write-back, write ``S'`` = the ranges of ``S`` it writes, with their new
+  bytes, at the other position with one O_DIRECT write, ``fdatasync`` each
+  file written: its flush also makes ``S'`` durable.  Three device requests
+  for one file, the first two under way together.
 - *unarmed*: write the pre-image slot ``S1`` at the other position and
   ``fdatasync`` the journal, write the files, write the post-image ``S2``
   over ``S``, ``fdatasync`` the files (and the journal, when cutting a file or
@@ -398,6 +399,8 @@ class Journal:
                 new = armed.overlaid(merged, self.seq + 1, self._other(armed.at))
                 for f, offset, data in merged:
                     files[f].write(offset, data)
+                for f in touched:
+                    files[f].write_back()  # under way while the slot is written
                 posts.append(new.at)
                 self._put(jf, new.at, new.encode(), direct)
                 for f in touched:
@@ -432,6 +435,8 @@ class Journal:
         self.seq = pre.seq
         for f, offset, data in merged:
             files[f].write(offset, data)
+        for f in sorted({f for f, _, _ in merged}):
+            files[f].write_back()  # under way while the post-image is written
         posts.append(post.at)
         self._put(jf, post.at, post.encode(), direct)
         if cuts or not direct:

@@ -78,6 +78,14 @@ class SimFile:
     def direct_with(self, other: SimFile) -> bool:
         return self.disk.direct
 
+    def write_back(self) -> None:
+        """Dirty pages to the device's cache (sync_file_range): not durable until a flush.
+        A failing file's writeback fails silently; its next sync reports it."""
+        self.disk.tick("writeback", self.name)
+        if self.name not in self.disk.failing:
+            self.disk.device.extend(self.state.pending)
+            self.state.pending.clear()
+
     def truncate(self, size: int) -> None:
         self.disk.tick("cut", self.name)
         _apply(self.state.current, "cut", size, b"")

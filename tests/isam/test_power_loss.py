@@ -104,8 +104,10 @@ def test_power_loss_keeps_old_or_new_state(outcomes: list[str], direct: bool) ->
         ways.append((outcomes[-1], hit))
     assert done > 600
     # Recovery restored slots many times, to the state before the operation in
-    # flight and to the state after it.
-    assert ways.count(("restored", False)) > 100 and ways.count(("restored", True)) > 25
+    # flight and to the state after it.  The latter needs a cut after the post-image
+    # slot is flushed and before the data is: rare, since a commit starts writing the
+    # data back before it writes the slot (13 / 7 times with this seed, 33-54 without).
+    assert ways.count(("restored", False)) > 100 and ways.count(("restored", True)) >= 5
 
 
 class Drop:
@@ -168,24 +170,26 @@ def armed() -> tuple[SimDisk, IndexedFile, Model]:
 
 def test_an_armed_commit_is_three_device_requests_and_survives_a_cut_at_every_step(
         outcomes: list[str]) -> None:
-    """A REWRITE inside the last commit's ranges: the data write, the slot written
-    O_DIRECT, one fdatasync.  Power cut before each of them and after the last, with
-    every write unflushed lost, kept, or a random part kept: old or new state."""
+    """A REWRITE inside the last commit's ranges: the data write, its write-back started,
+    the slot written O_DIRECT, one fdatasync.  Power cut before each of them and after
+    the last, with every write unflushed lost, kept, or a random part kept: old or new
+    state."""
     _, _, before = armed()
     after = {COUNTER: counter_record(counter_of(before[COUNTER]) + 1)}
     assert steps(armed, lambda f: bump(f, {**before})) == [
-        ("write", "APPFILE01"), ("direct", "APPFILE01.jnl"), ("sync", "APPFILE01")]
+        ("write", "APPFILE01"), ("writeback", "APPFILE01"), ("direct", "APPFILE01.jnl"),
+        ("sync", "APPFILE01")]
     seen = set()
-    for cut in range(1, 5):
+    for cut in range(1, 6):
         for dice in [Drop(), Keep(), *(random.Random(cut * 10 + i) for i in range(6))]:
             state = cut_in(armed, lambda f: bump(f, {**before}), cut, dice)
             assert state in (before, after), f"cut at step {cut}"
             seen.add((cut, state == after, outcomes[-1]))
-    assert (4, True, "") in seen  # acknowledged: kept whatever the cache lost
+    assert (5, True, "") in seen  # acknowledged: kept whatever the cache lost
     assert (1, False, "") in seen  # nothing written yet
     # Cut with the data written: restored to old (the slot lost or torn) or to new.
     assert {(c, landed) for c, landed, how in seen if how == "restored"} >= {
-        (2, False), (3, False), (3, True)}
+        (2, False), (3, False), (4, False), (4, True)}
 
 
 def test_an_unarmed_commit_survives_a_cut_at_every_step(outcomes: list[str]) -> None:
@@ -209,8 +213,9 @@ def test_an_unarmed_commit_survives_a_cut_at_every_step(outcomes: list[str]) -> 
     assert trace[:3] == [("write", "APPFILE01.jnl"), ("direct", "APPFILE01.jnl"),
                          ("sync", "APPFILE01.jnl")]  # epoch, pre-image, its flush
     assert trace[3] == ("write", "APPFILE01")  # the data header, with the mark, first
-    assert {step[0] for step in trace[4:-3]} == {"write"}
-    assert trace[-3:] == [("direct", "APPFILE01.jnl"), ("sync", "APPFILE01"),
+    assert {step[0] for step in trace[4:-5]} == {"write"}
+    assert trace[-5:] == [("writeback", "APPFILE01"), ("writeback", "APPFILE01.idx"),
+                          ("direct", "APPFILE01.jnl"), ("sync", "APPFILE01"),
                           ("sync", "APPFILE01.idx")]  # post-image; the commit point
     landed = set()
     for cut in range(1, len(trace) + 2):
@@ -230,7 +235,7 @@ def test_a_killed_writers_unflushed_slot_then_a_power_cut(outcomes: list[str]) -
     what it saw durable, and the next commit builds on it)."""
     disk, f, before = armed()
     after = {COUNTER: counter_record(counter_of(before[COUNTER]) + 1)}
-    disk.cut_at = disk.calls + 3  # the data write and the slot done, the fdatasync not
+    disk.cut_at = disk.calls + 4  # the data write and the slot done, the fdatasync not
     with pytest.raises(PowerCut):
         bump(f, {**before})
     disk.cut_at = None  # a kill
@@ -255,7 +260,7 @@ def test_a_slot_failing_its_crc_is_not_restored(outcomes: list[str]) -> None:
     then damaged: restoring it would give a counter neither old nor new.  The older
     slot is restored instead: the state before."""
     disk, f, before = armed()
-    disk.cut_at = disk.calls + 3
+    disk.cut_at = disk.calls + 4
     with pytest.raises(PowerCut):
         bump(f, {**before})
     disk.cut_at = None
