@@ -37,13 +37,7 @@ sys.path.insert(0, str(REPO))
 
 from fakees.binp.client import BinpClient  # noqa: E402
 from fakees.binp.events import ArgType, Argument, Direction  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from fakees.ports import free_port  # noqa: E402
 
 # ---- the peer: a plain Python socket echo ----------------------------------------------------
 

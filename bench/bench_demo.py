@@ -16,7 +16,6 @@ Usage: ``.venv/bin/python bench/bench_demo.py [runs]`` (median of `runs`, defaul
 from __future__ import annotations
 
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,13 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from fakees.ports import free_port
+
 REPO = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def demo_once() -> tuple[float, float]:

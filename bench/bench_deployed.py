@@ -41,14 +41,9 @@ from bench_cobol import SEED, bench_service, build_gnucobol
 from fakees.binp.client import BinpClient, outs
 from fakees.binp.events import ArgType, Argument, Direction
 from fakees.deploy.demo import PROJECT_COUNTER, CounterProgram, Demo
+from fakees.ports import free_port
 
 ROUNDS = 3
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def counter() -> CounterProgram:

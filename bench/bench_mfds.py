@@ -19,7 +19,6 @@ import argparse
 import http.client
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from pathlib import Path
 from fakees.cobdir import install
 from fakees.mfds.client import MfdsClient
 from fakees.mfds.mdump import format_server
+from fakees.ports import free_port
 
 BARE_TWISTED = """
 import sys
@@ -47,12 +47,6 @@ c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))
 c.request("GET", "/native/v1/mfds")
 c.getresponse().read()
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def timed(argv: list[str], env: dict[str, str]) -> float:

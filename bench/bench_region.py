@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,14 +22,9 @@ from pathlib import Path
 from fakees.cobdir import install
 from fakees.mfds.client import MfdsClient
 from fakees.mfds.repository import LOCK_FILE
+from fakees.ports import free_port
 from fakees.region.console import RegionFiles
 from fakees.region.processes import region_processes
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_kb(pid: int) -> int:

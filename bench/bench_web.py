@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from fakees.cobdir import install  # noqa: E402
 from fakees.mfds.client import MfdsClient  # noqa: E402
 from fakees.mfds.repository import Server  # noqa: E402
 from fakees.mfds.web import pages  # noqa: E402
+from fakees.ports import free_port  # noqa: E402
 
 PEER = """
 import sys
@@ -44,12 +44,6 @@ reactor.listenTCP(int(sys.argv[1]), server.Site(root), interface="127.0.0.1")
 print("READY", flush=True)
 reactor.run()
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def timed_gets(port: int, path: str, count: int) -> tuple[list[float], bytes]:

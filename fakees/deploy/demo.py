@@ -23,7 +23,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fakees.cobdir import Cobdir, install
+from fakees.ports import free_port
 
 REGION = "ESSRV01"
 SERVICE_CALL = "srv01.CBLAPP01"
@@ -54,18 +54,6 @@ PROJECT_COUNTER = CounterProgram(COBOL_DIR / "cblcount.cbl", COBOL_DIR / "initcn
 
 class DemoFailed(Exception):
     pass
-
-
-def free_port(preferred: int | None = None) -> int:
-    """`preferred` if it can be bound on 127.0.0.1, else any free port."""
-    for port in ((preferred,) if preferred else ()) + (0,):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return s.getsockname()[1]
-    raise DemoFailed("no free TCP port on 127.0.0.1")
 
 
 class Demo:
@@ -315,7 +303,7 @@ def main(argv: list[str]) -> int:
     if args.workdir is not None and args.workdir.exists() and any(args.workdir.iterdir()):
         parser.error(f"--workdir {args.workdir} is not empty")
     work.mkdir(parents=True, exist_ok=True)
-    mfds_port = args.port or free_port(86 if os.geteuid() == 0 else None)
+    mfds_port = args.port or free_port(preferred=86 if os.geteuid() == 0 else None)
     demo = Demo(work, mfds_port, free_port())
     started = time.monotonic()
     print(f"fakees demo in {work}")
