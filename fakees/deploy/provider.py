@@ -22,6 +22,8 @@ from typing import Any
 from fakees.mfds.client import MfdsClient, MfdsDown, MfdsError, mfds_port
 from fakees.region.services import Handler, ServiceError
 
+MAX_HANDLERS = 1024
+
 
 class DeployedServices:
     """The services MFDS lists for one region, with their mappings cached by file state."""
@@ -33,7 +35,8 @@ class DeployedServices:
         self.read_at = -math.inf
         self.entries: dict[str, dict[str, str]] = {}
         self.mappings: dict[str, tuple[tuple[int, int, int], Any]] = {}
-        # handlers of the current entries: dropped with them, so at most one list's worth
+        # (service, operation) -> handler of the current entries, dropped at each refresh;
+        # bounded, since clients name the operations (past the bound: built per call)
         self.handlers: dict[tuple[str, str], Handler] = {}
 
     def refresh(self) -> None:
@@ -72,7 +75,9 @@ class DeployedServices:
             entry = self.entries.get(service)
             if entry is None:
                 return None
-            handler = self.handlers[service, operation] = OperationHandler(self, entry, operation)
+            handler = OperationHandler(self, entry, operation)
+            if len(self.handlers) < MAX_HANDLERS:
+                self.handlers[service, operation] = handler
         return handler
 
 

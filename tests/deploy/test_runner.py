@@ -219,3 +219,20 @@ def test_a_kept_handler_sees_a_mapping_edited_in_place(tree: DeployTree, mfds) -
     with pytest.raises(runner.BadArguments, match=r"\(LK-NAME\) is an input"):
         handler([arg("OUT", t) for t, _ in TYPES_IN])
     assert handler([arg("IN", t, v) for t, v in TYPES_IN]) == []
+
+
+def test_kept_handlers_are_bounded_and_operations_checked_at_the_call(tree: DeployTree,
+                                                                      mfds) -> None:
+    mfds.add_server("ESSRV01")
+    assert tree.mfdepinst("svc.car").returncode == 0
+    services = provider.DeployedServices("ESSRV01", mfds, max_age=3600)
+    for n in range(provider.MAX_HANDLERS + 10):
+        assert services.lookup("svc", f"NOPE{n}") is not None
+    assert len(services.handlers) == provider.MAX_HANDLERS
+    handler = services.lookup("svc", "TYPES01")
+    assert handler is not None and ("svc", "TYPES01") not in services.handlers  # past the bound
+    assert handler([arg("INOUT", t, v) for t, v in TYPES_IN])[0] == "HELLO"
+    nope = services.lookup("svc", "NOPE3")
+    assert nope is not None
+    with pytest.raises(ServiceError, match="service svc has no operation 'NOPE3'"):
+        nope([])
