@@ -86,6 +86,18 @@ class Argument:
     value: str | int | bool | Decimal | bytes | None = None
 
 
+_new = object.__new__
+
+
+def argument(direction: Direction, arg_type: ArgType, value: object) -> Argument:
+    """`Argument(direction, arg_type, value)` without the frozen dataclass's `__init__`, which
+    sets each field through `object.__setattr__` (twice as slow); for per-call loops."""
+    arg = _new(Argument)
+    fields = arg.__dict__
+    fields["direction"], fields["type"], fields["value"] = direction, arg_type, value
+    return arg
+
+
 @dataclass(frozen=True)
 class Hello:
     """Client -> server, first frame: the range of protocol versions the client speaks."""

@@ -38,6 +38,7 @@ from fakees.binp.events import (
     RemoteProtocolError,
     Reply,
     Welcome,
+    argument,
 )
 
 MAGIC = b"BP"
@@ -332,7 +333,6 @@ _INTS = {
 _DIRECTIONS = {int(d): d for d in Direction}
 _TYPES = {int(t): t for t in ArgType}
 _FAST_KINDS: dict[type, int] = {Call: CALL, Reply: REPLY}
-_new = object.__new__
 # The argument section of the last CALL or REPLY decoded, with its kind and its Arguments.
 # mfcs32 relays a call's arguments to a SEP, and the SEP's reply arguments to the client, as
 # the very tuple it decoded, so encoding them again can reuse these bytes. Exact: the tuple
@@ -388,12 +388,7 @@ def _fast_decode(kind: int, call_id: int, payload: bytes) -> Event:
             codec = _INTS[arg_type]
             (value,) = codec.unpack_from(payload, offset)
             offset += codec.size
-        # Argument(direction, arg_type, value) without the frozen dataclass's __init__, which
-        # sets each field through object.__setattr__ (twice as slow; several per call).
-        arg = _new(Argument)
-        fields = arg.__dict__
-        fields["direction"], fields["type"], fields["value"] = direction, arg_type, value
-        args.append(arg)
+        args.append(argument(direction, arg_type, value))
     if offset != len(payload):
         raise _Decline
     global _last_decoded

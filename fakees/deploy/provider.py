@@ -13,6 +13,7 @@ of a deployed service, not when the SEP starts, so SEPs stay quick to start.
 from __future__ import annotations
 
 import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -20,6 +21,8 @@ from typing import Any
 
 from fakees.mfds.client import MfdsClient, MfdsDown, MfdsError, mfds_port
 from fakees.region.services import Handler, ServiceError
+
+MAX_HANDLERS = 1024
 
 
 class DeployedServices:
@@ -31,7 +34,10 @@ class DeployedServices:
         self.max_age = max_age
         self.read_at = -math.inf
         self.entries: dict[str, dict[str, str]] = {}
-        self.mappings: dict[Path, tuple[tuple[int, int], Any]] = {}
+        self.mappings: dict[str, tuple[tuple[int, int, int], Any]] = {}
+        # (service, operation) -> handler of the current entries, dropped at each refresh;
+        # bounded, since clients name the operations (past the bound: built per call)
+        self.handlers: dict[tuple[str, str], Handler] = {}
 
     def refresh(self) -> None:
         try:
@@ -40,20 +46,22 @@ class DeployedServices:
             return  # keep serving from the last list MFDS gave
         self.read_at = time.monotonic()
         self.entries = {s["name"]: s for s in server.get("services") or [] if "package" in s}
+        self.handlers = {}
 
-    def mapping(self, path: Path) -> Any:
-        """The parsed mapping (fakees.deploy.mapping.Mapping), reparsed when the file changes."""
-        from fakees.deploy import mapping as mp
-
+    def mapping(self, path: str) -> Any:
+        """The parsed mapping (fakees.deploy.mapping.Mapping), reparsed when the file changes
+        (edited in place, or renamed into place by mfdepinst: a new inode)."""
         try:
-            st = path.stat()
+            st = os.stat(path)
         except FileNotFoundError:
             raise ServiceError(f"mapping {path} is not installed (redeploy the package)") from None
-        key = (st.st_mtime_ns, st.st_size)
+        key = (st.st_ino, st.st_mtime_ns, st.st_size)
         cached = self.mappings.get(path)
         if cached is None or cached[0] != key:
+            from fakees.deploy import mapping as mp
+
             try:
-                cached = (key, mp.load(path))
+                cached = (key, mp.load(Path(path)))
             except mp.MappingError as exc:
                 raise ServiceError(str(exc)) from None
             self.mappings[path] = cached
@@ -62,18 +70,39 @@ class DeployedServices:
     def lookup(self, service: str, operation: str) -> Handler | None:
         if time.monotonic() - self.read_at >= self.max_age or service not in self.entries:
             self.refresh()
-        entry = self.entries.get(service)
-        if entry is None:
-            return None
-        package = Path(entry["package"])
-
-        def handler(args: list[dict[str, Any]]) -> list[Any]:
-            from fakees.deploy.runner import run_service
-
-            mapping = self.mapping(package / entry["mapping"])
-            return run_service(package, entry["program"], mapping, operation, args)
-
+        handler = self.handlers.get((service, operation))
+        if handler is None:
+            entry = self.entries.get(service)
+            if entry is None:
+                return None
+            handler = OperationHandler(self, entry, operation)
+            if len(self.handlers) < MAX_HANDLERS:
+                self.handlers[service, operation] = handler
         return handler
+
+
+class OperationHandler:
+    """One operation of a deployed service as a SEP handler: the prepared call
+    (`fakees.deploy.runner.DeployedOperation`) is kept while the mapping file is unchanged."""
+
+    def __init__(self, services: DeployedServices, entry: dict[str, str], operation: str) -> None:
+        self.services = services
+        self.package = Path(entry["package"])
+        self.mapping_path = str(self.package / entry["mapping"])
+        self.program = entry["program"]
+        self.operation = operation
+        self.mapping: Any = None
+        self.prepared: Handler | None = None
+
+    def __call__(self, args: list[dict[str, Any]]) -> list[Any]:
+        mapping = self.services.mapping(self.mapping_path)
+        if self.prepared is None or mapping is not self.mapping:
+            from fakees.deploy.runner import DeployedOperation
+
+            self.prepared = DeployedOperation(self.package, self.program, mapping,
+                                              self.operation)
+            self.mapping = mapping
+        return self.prepared(args)
 
 
 _region_services: list[DeployedServices] = []

@@ -18,13 +18,13 @@ import time
 from fakees.binp.events import (
     ZERO,
     ArgType,
-    Argument,
     Call,
     Direction,
     Error,
     ErrorCode,
     LocalProtocolError,
     Reply,
+    argument,
 )
 from fakees.region import wire
 from fakees.region.child import ENV_SEP_INDEX, ChildContext
@@ -75,9 +75,9 @@ class Sep:
             if not isinstance(result, list) or len(result) != len(wanted):
                 raise ServiceError(f"{call.function} returned {result!r} for "
                                    f"{len(wanted)} OUT/INOUT arguments")
-            return Reply(call.call_id, tuple(
-                Argument(a.direction, a.type, ZERO[a.type] if v is None else v)
-                for a, v in zip(wanted, result, strict=True)))
+            return Reply(call.call_id, tuple([
+                argument(a.direction, a.type, ZERO[a.type] if v is None else v)
+                for a, v in zip(wanted, result, strict=True)]))
         except ServiceError as exc:
             return Error(call.call_id, error_code(exc), str(exc))
         except Exception as exc:  # a broken service must not take the SEP down

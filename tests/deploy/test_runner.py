@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -174,3 +175,64 @@ def test_a_redeployed_program_is_reloaded_with_fresh_working_storage(tmp_path: P
     fresh.write_bytes(gnt.read_bytes())
     fresh.replace(gnt)  # what mfdepinst's rename does on redeployment
     assert calls_so_far() == 1
+
+
+def test_a_kept_handler_sees_a_redeployed_program_and_mapping(tree: DeployTree, mfds) -> None:
+    """The SEP keeps one prepared handler per operation; a redeployment in the same
+    package folder (same MFDS entry paths) must still reach it at the next call."""
+    mfds.add_server("ESSRV01")
+    build = tree.deploy.parent / "divider"
+    tree.car.write_bytes(build_car(build, "divider.cbl", programs.DIVIDER, "svc").read_bytes())
+    assert tree.mfdepinst("svc.car").returncode == 0
+    services = provider.DeployedServices("ESSRV01", mfds, max_age=3600)  # the list stays read
+
+    def call() -> list:
+        handler = services.lookup("svc", "DIVIDER")
+        assert handler is not None
+        return handler([arg("IN", "SHORT", 1), arg("OUT", "SHORT")])
+
+    assert [call(), call()] == [[1], [2]]
+    assert services.lookup("svc", "DIVIDER") is services.lookup("svc", "DIVIDER")
+    outs = build_car(build, "divider.cbl", programs.DIVIDER, "svc", directions="out")
+    tree.car.write_bytes(outs.read_bytes())
+    assert tree.mfdepinst("svc.car").returncode == 0  # new .gnt and mapping renamed into place
+    with pytest.raises(runner.BadArguments, match=r"\(LK-INDEX\) is an output"):
+        call()  # the new mapping
+    tree.car.write_bytes(build_car(build, "divider.cbl", programs.DIVIDER, "svc").read_bytes())
+    assert tree.mfdepinst("svc.car").returncode == 0
+    assert call() == [1]  # the new program: fresh WORKING-STORAGE
+
+
+def test_a_kept_handler_sees_a_mapping_edited_in_place(tree: DeployTree, mfds) -> None:
+    mfds.add_server("ESSRV01")
+    assert tree.mfdepinst("svc.car").returncode == 0
+    services = provider.DeployedServices("ESSRV01", mfds, max_age=3600)
+    args = [arg("INOUT", t, v) for t, v in TYPES_IN]
+    handler = services.lookup("svc", "TYPES01")
+    assert handler is not None and handler(args)[0] == "HELLO"
+    xml = tree.package / "svc.xml"
+    edited = xml.read_text().replace('direction="io"', 'direction="in"')
+    with open(xml, "r+") as f:  # same inode and size: only the modification time tells
+        f.write(edited)
+    stat = xml.stat()
+    os.utime(xml, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    with pytest.raises(runner.BadArguments, match=r"\(LK-NAME\) is an input"):
+        handler([arg("OUT", t) for t, _ in TYPES_IN])
+    assert handler([arg("IN", t, v) for t, v in TYPES_IN]) == []
+
+
+def test_kept_handlers_are_bounded_and_operations_checked_at_the_call(tree: DeployTree,
+                                                                      mfds) -> None:
+    mfds.add_server("ESSRV01")
+    assert tree.mfdepinst("svc.car").returncode == 0
+    services = provider.DeployedServices("ESSRV01", mfds, max_age=3600)
+    for n in range(provider.MAX_HANDLERS + 10):
+        assert services.lookup("svc", f"NOPE{n}") is not None
+    assert len(services.handlers) == provider.MAX_HANDLERS
+    handler = services.lookup("svc", "TYPES01")
+    assert handler is not None and ("svc", "TYPES01") not in services.handlers  # past the bound
+    assert handler([arg("INOUT", t, v) for t, v in TYPES_IN])[0] == "HELLO"
+    nope = services.lookup("svc", "NOPE3")
+    assert nope is not None
+    with pytest.raises(ServiceError, match="service svc has no operation 'NOPE3'"):
+        nope([])
