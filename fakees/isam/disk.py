@@ -47,8 +47,11 @@ _IN_PLACE = {0xEF53: "ext4", 0x58465342: "xfs"}
 _FS_IOC_GETFLAGS = 0x80086601
 _FS_JOURNAL_DATA_FL = 0x4000  # ext4 chattr +j: data goes through the jbd2 journal
 _STATFS_SIZE = 120  # struct statfs on 64-bit Linux; f_type is its first long
-_sync_file_range = ctypes.CDLL(None).sync_file_range  # errno unread: see write_back
-_sync_file_range.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+try:
+    _sync_file_range = ctypes.CDLL(None).sync_file_range  # errno unread: see write_back
+    _sync_file_range.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+except AttributeError:  # a C library without it: the fdatasync alone does the writing
+    _sync_file_range = None
 _SYNC_FILE_RANGE_WRITE = 2
 _direct_buffers = threading.local()  # page-aligned (mmap) buffers for O_DIRECT writes
 _ZEROS = memoryview(bytes(BLOCK))  # write_direct's padding
@@ -135,7 +138,8 @@ def write_back(fd: int) -> None:
     a write done meanwhile (a journal slot, O_DIRECT) overlaps with them and the next
     ``fdatasync`` waits for one device request less.  No durability by itself; a
     failure here is reported by that ``fdatasync``."""
-    _sync_file_range(fd, 0, 0, _SYNC_FILE_RANGE_WRITE)
+    if _sync_file_range is not None:
+        _sync_file_range(fd, 0, 0, _SYNC_FILE_RANGE_WRITE)
 
 
 def _aligned(size: int) -> mmap.mmap:
