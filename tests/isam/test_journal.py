@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fakees.isam import IndexedFile, KeySpec
+from fakees.isam import IndexedFile, KeySpec, disk
 from fakees.isam.disk import OsDisk, OsFile
 
 KEYS = [KeySpec(0, 6)]
@@ -100,3 +100,24 @@ assert f.rewrite(b"K1    0000000777").ok
 f.close()
 """
 REPO = Path(__file__).resolve().parents[2]
+
+
+def test_an_armed_commit_starts_the_data_write_back_before_writing_its_slot(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a real file system: the data file's write-back is under way (sync_file_range
+    really called) before the slot's O_DIRECT write, and the fdatasync comes last."""
+    if not _in_place(tmp_path):
+        pytest.skip("not ext4 or XFS")
+    f = bump_twice(tmp_path / "APPFILE01")
+    data_fd, events = f.dat.fd, []
+    real_range = disk._sync_file_range
+    monkeypatch.setattr(disk, "_sync_file_range",
+                        lambda fd, *a: events.append(("write_back", fd)) or real_range(fd, *a))
+    for name in ("write_direct", "sync"):
+        real = getattr(OsFile, name)
+        monkeypatch.setattr(OsFile, name, lambda self, *a, _n=name, _r=real:
+                            events.append((_n, self.fd)) or _r(self, *a))
+    assert f.rewrite(b"K1    0000000003").ok
+    assert [e[0] for e in events] == ["write_back", "write_direct", "sync"]
+    assert events[0][1] == events[2][1] == data_fd != events[1][1]
+    f.close()
