@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from hostload import HostLoad
+
 from fakees.cobol import load_program
 from fakees.cobol.gnt import compile_source
 from fakees.cobol.runtime import ProgramInstance, RunUnit, run_main
@@ -189,6 +191,7 @@ def main(argv: list[str]) -> int:
     if shutil.which("cobc") is None:
         print("bench_cobol: GnuCOBOL (cobc) is needed as the peer", file=sys.stderr)
         return 2
+    host = HostLoad()
     with tempfile.TemporaryDirectory(prefix="bench-cobol-") as tmp:
         work = Path(tmp)
         fake, gnu = bench_service(work, args.calls, args.rounds)
@@ -203,6 +206,7 @@ def main(argv: list[str]) -> int:
         fake, gnu = bench_arith(work, args.loops)
         print(f"arithmetic loop: fakees {fake:,.0f} iterations/s, "
               f"GnuCOBOL {gnu:,.0f} iterations/s, ratio {fake / gnu:.3f}")
+    print(host.summary())
     return 0
 
 

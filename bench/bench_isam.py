@@ -29,6 +29,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from hostload import HostLoad
+
 from fakees.isam import IndexedFile, KeySpec
 from fakees.isam.disk import write_back
 
@@ -53,6 +55,7 @@ def bump(f: IndexedFile) -> None:
 
 def main(argv: list[str]) -> int:
     seconds = float(argv[1]) if len(argv) > 1 else 6.0
+    host = HostLoad()
     with tempfile.TemporaryDirectory(prefix="bench-isam-") as tmp:
         directory = Path(tmp)
         raw = os.open(directory / "raw", os.O_RDWR | os.O_CREAT, 0o644)
@@ -130,6 +133,7 @@ def main(argv: list[str]) -> int:
     for name in ("rewrite", "cblapp01"):
         print(f"{name:26s}: {rate[name]:8.0f}/s  ratio {rate[name] / rate['raw']:.2f} of raw, "
               f"{rate[name] / rate['pair']:.2f} of pair, {rate[name] / rate['armed']:.2f} of armed")
+    print(host.summary())
     return 0
 
 
