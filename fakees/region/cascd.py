@@ -71,10 +71,10 @@ class Reporter:
         self.queue.put(lambda: self.client.report_listener(
             self.region, name, status, reason=reason, actual_endpoint=endpoint))
 
-    def calls(self, calls: list[dict[str, Any]]) -> None:
-        """Call outcomes from mfcs32, for MFDS's metrics (route in fakees.mfds.web.metrics)."""
+    def calls(self, services: list[dict[str, Any]]) -> None:
+        """Calls summed per service by mfcs32, for MFDS's metrics (fakees.mfds.web.metrics)."""
         self.queue.put(lambda: self.client.request("POST", "/native/v1/metrics/calls",
-                                                   {"calls": calls}))
+                                                   {"services": services}))
 
     def then(self, action: Callable[[], Any]) -> None:
         """Run `action` after the reports queued so far."""
@@ -237,8 +237,8 @@ class Supervisor:
                 self.started()
         elif kind == "listener":
             self.listener_event(event)
-        elif kind == "calls" and isinstance(event.get("calls"), list):
-            self.reporter.calls(event["calls"])
+        elif kind == "calls" and isinstance(event.get("services"), list):
+            self.reporter.calls(event["services"])
 
     def listener_event(self, event: dict[str, Any]) -> None:
         listener = self.listeners.get(str(event.get("name")))

@@ -30,6 +30,7 @@ from twisted.python.failure import Failure
 from fakees.binp.dispatch import CallError
 from fakees.binp.events import Argument, ErrorCode
 from fakees.binp.server import BinpServerFactory
+from fakees.mfds.web.metrics import MAX_SERVICES, ServiceStats
 from fakees.region.child import ENV_LISTENERS, ChildContext
 from fakees.region.seppool import (
     BadArguments,
@@ -44,28 +45,27 @@ from fakees.region.seppool import (
 ENV_MAX_QUEUE = "FAKEES_MAX_QUEUE"
 CLOSE_GRACE = 2.0
 METRICS_INTERVAL = 1.0
-METRICS_BATCH = 1000  # MFDS takes at most this many calls per report
 
 
 class CallLog:
-    """Outcomes of the calls since the last report, for MFDS's Prometheus metrics.
-
-    Batched (one report a second through cascd32) so the call path only appends."""
+    """Outcomes of the calls since the last report, summed per service, for MFDS's
+    Prometheus metrics (one report a second through cascd32, whatever the call rate:
+    a list of calls, as before, lost those past MFDS's 1,000 a report)."""
 
     def __init__(self) -> None:
-        self.pending: list[dict[str, Any]] = []
-        self.dropped = 0
+        self.pending: dict[str, ServiceStats] = {}
 
     def record(self, service: str, seconds: float, error: bool) -> None:
-        if len(self.pending) < METRICS_BATCH:
-            self.pending.append({"service": service, "seconds": round(seconds, 6),
-                                 "error": error})
-        else:
-            self.dropped += 1
+        stats = self.pending.get(service)
+        if stats is None:
+            if len(self.pending) >= MAX_SERVICES:
+                return  # clients name services; MFDS would refuse the report
+            stats = self.pending[service] = ServiceStats()
+        stats.record(seconds, error)
 
     def take(self) -> list[dict[str, Any]]:
-        batch, self.pending = self.pending, []
-        return batch
+        batch, self.pending = self.pending, {}
+        return [stats.to_json(service) for service, stats in batch.items()]
 
 
 class SepDispatcher:
@@ -141,7 +141,7 @@ class CommsServer:
     def report_calls(self) -> None:
         batch = self.calls.take()
         if batch:
-            self.context.tell_parent("calls", calls=batch)
+            self.context.tell_parent("calls", services=batch)
 
     def start(self) -> None:
         try:

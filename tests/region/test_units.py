@@ -9,10 +9,12 @@ from twisted.internet.task import Clock
 from twisted.internet.testing import StringTransport
 
 from fakees.binp.events import ArgType, Argument, Call, Direction, Error, ErrorCode, Ping, Reply
+from fakees.mfds.web.metrics import Metrics
 from fakees.region import wire
 from fakees.region.console import ConsoleLog, RegionFiles
 from fakees.region.flags import FlagError, parse_flags
 from fakees.region.lifecycle import IllegalTransition, ListenerLifecycle, RegionLifecycle
+from fakees.region.mfcs import CallLog
 from fakees.region.seppool import (
     BadArguments,
     SepBusy,
@@ -177,3 +179,20 @@ def test_pool_timeout_and_lost_sep():
     sep.conn.connectionLost(None)
     assert running[0].check(SepLost) and "SEP pid 103 ended" in str(running[0].value)
     assert pool.size == 0
+
+
+def test_the_call_log_sums_every_call_per_service() -> None:
+    """mfcs32 reports once a second: however many calls came, each is counted once (a list
+    of calls used to stop at MFDS's 1,000 a report)."""
+    log = CallLog()
+    for n in range(2500):
+        log.record("srv01.CBLAPP01", 0.0004, error=n % 100 == 0)
+    log.record("echo.echo", 0.2, error=False)
+    report = {item["service"]: item for item in log.take()}
+    assert report["srv01.CBLAPP01"]["calls"] == 2500 and report["srv01.CBLAPP01"]["errors"] == 25
+    assert report["srv01.CBLAPP01"]["buckets"][0] == 2500
+    assert report["echo.echo"]["calls"] == 1 and report["echo.echo"]["buckets"][7] == 1
+    assert log.take() == []  # taken: the next report starts from nothing
+    metrics = Metrics()
+    assert metrics.feed({"services": list(report.values())}) == 2501
+

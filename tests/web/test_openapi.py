@@ -33,6 +33,9 @@ def from_schema(schema: dict[str, Any], components: dict[str, Any], depth: int =
     """Values that mostly fit `schema`, sometimes stretch it (long text, out-of-range numbers)."""
     if "$ref" in schema:
         return from_schema(components[schema["$ref"].rsplit("/", 1)[1]], components, depth)
+    if "examples" in schema and schema.get("type") != "string":  # documented: must work
+        return st.sampled_from(schema["examples"]) | from_schema(
+            {k: v for k, v in schema.items() if k != "examples"}, components, depth)
     if "enum" in schema:
         return st.sampled_from(schema["enum"]) | st.text(max_size=12)
     kind = schema.get("type")

@@ -221,10 +221,15 @@ def test_call_metrics_feed(web: Http) -> None:
                          ({"calls": [{"service": "ok", "seconds": 1, "x": 1}]}, "unknown call")]:
         reply = web.api("POST", path, bad)
         assert reply.status == 400 and message in reply.json()["error"]
+    summed = {"service": "srv01.CBLAPP01", "calls": 1500, "errors": 2, "seconds": 0.6,
+              "buckets": [1500] + [0] * 13}  # as regions report: calls summed per service
+    assert web.api("POST", path, {"services": [summed]}).json() == {"recorded": 1500}
+    bad = web.api("POST", path, {"services": [{**summed, "calls": 1499}]})
+    assert bad.status == 400 and "add up to calls" in bad.json()["error"]
     text = web.get("/metrics").text
-    assert 'mfds_service_calls_total{service="srv01.CBLAPP01"} 2' in text
-    assert 'mfds_service_errors_total{service="srv01.CBLAPP01"} 1' in text
-    assert 'mfds_service_call_seconds_bucket{service="srv01.CBLAPP01",le="0.005"} 1' in text
+    assert 'mfds_service_calls_total{service="srv01.CBLAPP01"} 1502' in text
+    assert 'mfds_service_errors_total{service="srv01.CBLAPP01"} 3' in text
+    assert 'mfds_service_call_seconds_bucket{service="srv01.CBLAPP01",le="0.005"} 1501' in text
     assert 'service="ok"' not in text
 
 

@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from fakees.mfds.repository import Server
-from fakees.mfds.web.metrics import MAX_SERVICES, Metrics, MetricsError
+from fakees.mfds.web.metrics import BUCKETS, MAX_SERVICES, Metrics, MetricsError, ServiceStats
 from fakees.mfds.web.monitor import LogUnavailable, log_path, read_tail
 from fakees.mfds.web.security import (
     SESSION_LIFETIME,
@@ -70,6 +70,44 @@ def test_metrics_feed_is_all_or_nothing_and_bounded() -> None:
     text = metrics.exposition([Server("A", status="Started"), Server("B")])
     assert 'mfds_regions{status="Started"} 1' in text
     assert 'mfds_service_call_seconds_bucket{service="s0",le="+Inf"} 1' in text
+
+
+def test_summed_reports_add_up_like_single_calls() -> None:
+    """A region's per-service sums give the same exposition as the calls one by one; a
+    call taking exactly a bound's seconds counts under that bound, as Prometheus' le."""
+    seconds = [0.0, 0.001, 0.0011, 0.0049, 0.2, 10.0, 11.5]
+    single, summed, stats = Metrics(), Metrics(), ServiceStats()
+    for n, t in enumerate(seconds):
+        single.record_call("srv01.CBLAPP01", t, error=n % 3 == 0)
+        stats.record(t, n % 3 == 0)
+    assert stats.buckets[:2] == [2, 1] and stats.buckets[-1] == 1
+    assert summed.feed({"services": [stats.to_json("srv01.CBLAPP01")]}) == len(seconds)
+    assert summed.exposition([]) == single.exposition([])
+    text = summed.exposition([])
+    assert 'mfds_service_call_seconds_bucket{service="srv01.CBLAPP01",le="0.001"} 2' in text
+    assert 'mfds_service_call_seconds_bucket{service="srv01.CBLAPP01",le="10.0"} 6' in text
+    assert 'mfds_service_call_seconds_bucket{service="srv01.CBLAPP01",le="+Inf"} 7' in text
+    assert 'mfds_service_errors_total{service="srv01.CBLAPP01"} 3' in text
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"calls": 0}, "invalid calls"),
+    ({"calls": True}, "invalid calls"),
+    ({"errors": 5}, "invalid errors"),
+    ({"seconds": -1}, "invalid seconds"),
+    ({"buckets": [4] + [0] * len(BUCKETS)}, "add up to calls"),
+    ({"buckets": [3]}, "invalid buckets"),
+    ({"buckets": [-1, 4] + [0] * (len(BUCKETS) - 1)}, "invalid buckets"),
+    ({"extra": 1}, "unknown service field"),
+    ({"service": "a b"}, "invalid service name"),
+])
+def test_a_bad_summed_report_is_refused_whole(change: dict, message: str) -> None:
+    metrics = Metrics()
+    good = {"service": "ok", "calls": 3, "errors": 1, "seconds": 0.5,
+            "buckets": [3] + [0] * len(BUCKETS)}
+    with pytest.raises(MetricsError, match=message):
+        metrics.feed({"services": [good, {**good, **change}]})
+    assert metrics.services == {}
 
 
 def test_log_tail_and_refusals(tmp_path) -> None:

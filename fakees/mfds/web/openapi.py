@@ -11,7 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from fakees.mfds.repository import LISTENER_STATUSES, MAX_SEPS, REGION_STATUSES
-from fakees.mfds.web.metrics import SERVICE_PATTERN
+from fakees.mfds.web.metrics import (
+    BUCKETS,
+    EXAMPLE_CALLS,
+    EXAMPLE_SUMMED,
+    MAX_CALLS,
+    SERVICE_PATTERN,
+)
 
 NAME = {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,31}$"}
 ENDPOINT = {"type": "string", "maxLength": 300, "examples": ["tcp:*:*", "tcp:10.0.0.1:9003"],
@@ -86,11 +92,26 @@ SCHEMAS: dict[str, Any] = {
                                "role": {"type": "string"}}},
     "CallReport": {
         "type": "object",
+        "description": "one item per call, and/or (as regions send them) calls summed per "
+                       "service: buckets[i] counts calls over BUCKETS[i-1] and at most "
+                       "BUCKETS[i] seconds, the last those over the last bound; they add up "
+                       "to calls",
+        "examples": [EXAMPLE_CALLS, EXAMPLE_SUMMED],
         "properties": {"calls": {"type": "array", "maxItems": 1000, "items": {
             "type": "object", "required": ["service", "seconds"], "additionalProperties": False,
             "properties": {"service": {"type": "string", "pattern": SERVICE_PATTERN},
                            "seconds": {"type": "number", "minimum": 0, "maximum": 86400},
-                           "error": {"type": "boolean"}}}}},
+                           "error": {"type": "boolean"}}}},
+                       "services": {"type": "array", "maxItems": 1000, "items": {
+            "type": "object", "required": ["service", "calls", "seconds", "buckets"],
+            "additionalProperties": False,
+            "properties": {"service": {"type": "string", "pattern": SERVICE_PATTERN},
+                           "calls": {"type": "integer", "minimum": 1, "maximum": MAX_CALLS},
+                           "errors": {"type": "integer", "minimum": 0},
+                           "seconds": {"type": "number", "minimum": 0},
+                           "buckets": {"type": "array", "minItems": len(BUCKETS) + 1,
+                                       "maxItems": len(BUCKETS) + 1,
+                                       "items": {"type": "integer", "minimum": 0}}}}}},
     },
 }
 
