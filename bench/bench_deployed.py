@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 
 from bench_cobol import SEED, bench_service, build_gnucobol
+from hostload import HostLoad
 
 from fakees.binp.client import BinpClient, outs
 from fakees.binp.events import ArgType, Argument, Direction
@@ -171,6 +172,7 @@ def main(argv: list[str]) -> int:
     if shutil.which("cobc") is None:
         print("bench_deployed: GnuCOBOL (cobc) is needed as the peer", file=sys.stderr)
         return 2
+    host = HostLoad()
     with tempfile.TemporaryDirectory(prefix="bench-deployed-") as tmp:
         (Path(tmp) / "region").mkdir()
         (Path(tmp) / "inproc").mkdir()
@@ -194,6 +196,7 @@ def main(argv: list[str]) -> int:
         print(f"  {function:<15} {wall:>6.0f} {client:>7.0f} {mfcs:>7.0f} {sep:>6.0f} "
               f"{wall - client - mfcs - sep:>8.0f}")
     print(f"  in-process fakees call of the program: {1e6 / in_process:.0f} µs wall")
+    print(host.summary())
     return 0
 
 
