@@ -14,12 +14,11 @@ server's bytes break the protocol).
 from __future__ import annotations
 
 import errno
-import itertools
 import socket
 import time
 from types import TracebackType
 
-from fakees.binp.connection import CLIENT, NEED_DATA, Connection, Limits
+from fakees.binp.connection import CLIENT, NEED_DATA, Connection, Limits, call_ids
 from fakees.binp.events import (
     ArgType,
     Argument,
@@ -112,7 +111,7 @@ class BinpClient:
         self.welcome: Welcome | None = None
         self._sock: socket.socket | None = None
         self._conn = Connection(CLIENT, Limits(max_frame=64 * 1024 * 1024))
-        self._ids = itertools.count(1)
+        self._ids = call_ids()
 
     def __enter__(self) -> BinpClient:
         self.connect()

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import enum
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fakees.binp import wire
@@ -101,6 +102,13 @@ TRANSITIONS: dict[tuple[State, Role, type], State] = {
 _CLOSED, _IN = State.CLOSED, Direction.IN
 
 
+def call_ids(first: int = 1) -> Iterator[int]:
+    """A client's call ids: 1, 2, 3, ... up to the largest u32, then 1 again (BINP.md 4)."""
+    yield from range(first, 1 << 32)
+    while True:
+        yield from range(1, 1 << 32)
+
+
 @dataclass(frozen=True)
 class Limits:
     """What a peer accepts; a server announces these in its Welcome."""
@@ -137,6 +145,8 @@ class Connection:
         self.our_role = our_role
         self.their_role = SERVER if our_role is CLIENT else CLIENT
         self.limits = limits or Limits()
+        # Below this many bytes a Reply can break no limit: one length check a call.
+        self._reply_room = min(self.limits.max_frame, wire.HEADER_SIZE + self.limits.max_string)
         self.state = State.AWAIT_HELLO
         self.version: int | None = None
         self._buffer = bytearray()
@@ -231,8 +241,29 @@ class Connection:
             self.state = State.CLOSED
             return b""
         data = wire.encode(event)
+        if type(event) is Reply and len(data) > self._reply_room:
+            self._check_reply_size(event, len(data))
         self._apply(self.our_role, event, local=True)
         return data
+
+    def _check_reply_size(self, reply: Reply, size: int) -> None:
+        """A server's Reply obeys the limits its Welcome announced (BINP.md section 6)."""
+        if self.our_role is not SERVER:  # a client never sends one
+            return
+        if size > self.limits.max_frame:
+            raise LocalProtocolError(
+                ErrorCode.SERVICE_FAILED,
+                f"the reply would be {size} bytes, over the max frame of {self.limits.max_frame}",
+                reply.call_id,
+            )
+        for index, arg in enumerate(reply.args, 1):
+            if wire.value_size(arg) > self.limits.max_string:
+                raise LocalProtocolError(
+                    ErrorCode.SERVICE_FAILED,
+                    f"reply argument {index} is {wire.value_size(arg)} bytes long, over the "
+                    f"max string of {self.limits.max_string}",
+                    reply.call_id,
+                )
 
     # ---- the transition table ------------------------------------------------------
 

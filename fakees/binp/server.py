@@ -317,8 +317,9 @@ class BinpServerProtocol(protocol.Protocol):
             return
         try:
             self._write(answer)
-        except LocalProtocolError as exc:  # a service value that BINP cannot carry
-            self._write(Error(exc.call_id or _call_id(answer), ErrorCode.SERVICE_FAILED, str(exc)))
+        except LocalProtocolError as exc:  # a value BINP cannot carry, or over the limits
+            why = exc.message if exc.code == ErrorCode.SERVICE_FAILED else str(exc)
+            self._write(Error(exc.call_id or _call_id(answer), ErrorCode.SERVICE_FAILED, why))
         self.factory.calls_answered += 1
         self._arm_idle()
         self._run_next()

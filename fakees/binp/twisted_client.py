@@ -11,7 +11,6 @@ BadReply, ConnectionLost, ConnectFailed).
 
 from __future__ import annotations
 
-import itertools
 from collections import deque
 
 from twisted.internet import defer, error, protocol
@@ -20,7 +19,7 @@ from twisted.internet.interfaces import IReactorTCP
 from twisted.python.failure import Failure
 
 from fakees.binp.client import BadReply, ConnectFailed, ConnectionLost, RemoteCallError
-from fakees.binp.connection import CLIENT, NEED_DATA, Connection, Limits
+from fakees.binp.connection import CLIENT, NEED_DATA, Connection, Limits, call_ids
 from fakees.binp.events import (
     ArgType,
     Argument,
@@ -46,7 +45,7 @@ class BinpClientProtocol(protocol.Protocol):
         self.ready: defer.Deferred = defer.Deferred()
         self.welcome: Welcome | None = None
         self._waiting: deque[defer.Deferred] = deque()
-        self._ids = itertools.count(1)
+        self._ids = call_ids()
         self._failed: Exception | None = None
 
     def connectionMade(self) -> None:

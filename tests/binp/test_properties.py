@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 
 from fakees.binp import definitions, wire
 from fakees.binp import strategies as bs
-from fakees.binp.connection import CLIENT, NEED_DATA, SERVER, Connection, Limits, State
+from fakees.binp.connection import (
+    CLIENT,
+    NEED_DATA,
+    SERVER,
+    Connection,
+    Limits,
+    State,
+    call_ids,
+)
 from fakees.binp.events import (
     ArgType,
     Argument,
@@ -303,3 +311,10 @@ def test_plain_calls_never_load_construct() -> None:
     done = subprocess.run([sys.executable, "-c", PLAIN_THEN_ERROR], capture_output=True,
                           text=True, check=True)  # fmt: skip
     assert done.stdout.split() == ["False", "True"]
+
+
+def test_client_call_ids_wrap_from_the_largest_u32_to_one() -> None:
+    ids = call_ids()
+    assert [next(ids) for _ in range(3)] == [1, 2, 3]
+    top = call_ids((1 << 32) - 2)
+    assert [next(top) for _ in range(4)] == [(1 << 32) - 2, (1 << 32) - 1, 1, 2]

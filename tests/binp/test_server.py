@@ -174,6 +174,26 @@ def test_argument_count_and_string_limits_fail_the_call_only(clock: Clock) -> No
     assert not peer.closed
 
 
+def test_a_reply_beyond_the_announced_limits_fails_the_call_only(clock: Clock) -> None:
+    class Big:
+        def call(self, service, operation, args):
+            size = {"string": 11, "frame": 9, "fits": 10}[operation]
+            return defer.succeed([Argument(OUT, ArgType.BYTES, b"x" * size)] * (
+                3 if operation == "frame" else 1))
+
+    peer = Peer(make_factory(clock, Big(), limits=Limits(max_frame=50, max_string=10)))
+    peer.call("s.string", Argument(OUT, ArgType.BYTES))
+    peer.call("s.frame", *[Argument(OUT, ArgType.BYTES)] * 3)
+    peer.call("s.fits", Argument(OUT, ArgType.BYTES))
+    string, frame, fits = peer.receive()
+    assert (string.code, string.message) == (
+        ErrorCode.SERVICE_FAILED, "reply argument 1 is 11 bytes long, over the max string of 10")
+    assert (frame.code, frame.message) == (
+        ErrorCode.SERVICE_FAILED, "the reply would be 59 bytes, over the max frame of 50")
+    assert fits == Reply(3, (Argument(OUT, ArgType.BYTES, b"x" * 10),))
+    assert not peer.closed
+
+
 def test_too_many_pending_calls_is_a_connection_error(clock: Clock) -> None:
     never = defer.Deferred()
 
