@@ -211,6 +211,21 @@ def test_fakees_call_json_lines(listener) -> None:
     assert rows[2]["summary"]["ok"] == 2
 
 
+def test_fakees_call_json_lines_for_failed_calls(listener) -> None:
+    srv = listener("--echo", "--fault-fail-next", "1", "--host", "127.0.0.7")
+    done = fakees_call("--host", "127.0.0.7", "--port", str(srv.port), "--json", "--repeat", "2",
+                       "--no-initialize", "echo.x", "inout:short=4")  # fmt: skip
+    assert done.returncode == 1
+    failed, ok, summary = [json.loads(line) for line in done.stdout.splitlines()]
+    assert (failed["call"], failed["ok"], failed["failure"]) == (1, False, "error")
+    assert failed["error"].startswith("BINP error 107 INJECTED_FAULT")
+    assert (ok["call"], ok["ok"], ok["values"]) == (2, True, [4])
+    assert (summary["summary"]["ok"], summary["summary"]["failed"]) == (1, 1)
+    refused = fakees_call("--port", str(free_port()), "--json", "srv01.CBLAPP01")
+    row = json.loads(refused.stdout.splitlines()[0])
+    assert (row["ok"], row["failure"]) == (False, "refused")
+
+
 def test_fakees_call_rejects_bad_argument_specs() -> None:
     done = fakees_call("srv01.X", "sideways:string")
     assert done.returncode == 2 and "bad argument 'sideways:string'" in done.stderr
@@ -266,6 +281,19 @@ def test_takeover_loop_shows_outage_hosts_and_counter_continuity(
     skipped = "none" if resumed == 26 + first_host2 else str(resumed - 1)
     assert f"counter: skipped {skipped}; repeated none" in summary
     assert "outage 2" not in summary
+    # every failure in the loop is printed in the report's client's words, each naming the call
+    for line in err:
+        assert JAVA_FAILURE.fullmatch(line.rstrip("\n")), line
+
+
+JAVA_FAILURE = re.compile(
+    r"java\.net\.ConnectException: Connection refused: connect"
+    r"|javax\.resource\.spi\.EISSystemException: (CobolException Exception throw during open "
+    r"\(see getCause\(\) for more information\) \(elapsed time=\d+\.\d\)for 127\.0\.0\.1:\d+ "
+    r"\(cause class:java\.net\.ConnectException, cause:Connection refused: connect\)"
+    r"|IOException Connection (reset by peer: socket (read|write) error|closed by peer) occurred)"
+    r" executing srv01\.CBLAPP01"
+)
 
 
 def wait_for(predicate, what: str, timeout: float = 60) -> None:
@@ -307,6 +335,8 @@ def test_continuity_notices_repeated_counters() -> None:
         [CallRecord(i + 1, t0, True, "h", c) for i, c in enumerate([1, 2, 3, 2, 3, 4])]
     )
     assert continuity.counter_gaps() == ([], [2, 3])
+    assert continuity.summary_lines()[-1] == "counter: skipped none; repeated 2, 3"
+    assert continuity.summary_json()["counter_repeated"] == [2, 3]
 
 
 def test_a_c_client_written_from_the_spec_alone_interoperates(listener, tmp_path: Path) -> None:
