@@ -28,6 +28,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fakees.binp.faults import Faults
+
 REPOSITORY_FILE = "repository.json"
 LOCK_FILE = "mfds32.pid"
 JOURNAL_FILE = "journal.log"
@@ -40,6 +42,7 @@ DEFAULT_SERVER = "ESDEMO"
 DEFAULT_ENDPOINT = "tcp:*:*"
 DEFAULT_SEPS = 2
 MAX_SEPS = 64
+LISTENER_FAULT = "listener"  # the fault setting read by the region's listeners (mfcs32)
 
 REGION_STATUSES = ("Starting", "Started", "Stopping", "Stopped", "Not Responding")
 LISTENER_STATUSES = ("Started", "Stopped", "Disabled", "Blocked", "Invalid", "Not Responding")
@@ -232,13 +235,20 @@ def _check_env(env: Any) -> dict[str, str]:
 
 
 def _check_faults(faults: Any) -> dict[str, Any]:
+    """Region fault settings: name -> boolean, number or text, except `listener`, the
+    region's listener fault mode (an object of `fakees.binp.faults.Faults` fields)."""
     if not isinstance(faults, dict):
         raise InvalidDefinition("faults must be an object of name: value")
     for key, value in faults.items():
         check_name(key, "fault name")
-        if not isinstance(value, bool | int | float | str) and value is not None:
+        if key == LISTENER_FAULT:
+            try:
+                Faults.from_dict(value, f"fault {key}")
+            except ValueError as exc:
+                raise InvalidDefinition(str(exc)) from None
+        elif not isinstance(value, bool | int | float | str) and value is not None:
             raise InvalidDefinition(f"fault {key} must be a boolean, number or text")
-    return dict(faults)
+    return copy.deepcopy(faults)
 
 
 def _check_services(services: Any) -> list[dict[str, str]]:
