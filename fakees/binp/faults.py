@@ -14,6 +14,8 @@ import types
 import typing
 from typing import Any
 
+LISTENER_FAULT = "listener"  # the region fault setting (MFDS server `faults`) naming these
+
 
 @dataclasses.dataclass
 class Faults:

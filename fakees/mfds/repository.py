@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fakees.binp.faults import Faults
+from fakees.binp.faults import LISTENER_FAULT, Faults
 
 REPOSITORY_FILE = "repository.json"
 LOCK_FILE = "mfds32.pid"
@@ -42,7 +42,6 @@ DEFAULT_SERVER = "ESDEMO"
 DEFAULT_ENDPOINT = "tcp:*:*"
 DEFAULT_SEPS = 2
 MAX_SEPS = 64
-LISTENER_FAULT = "listener"  # the fault setting read by the region's listeners (mfcs32)
 
 REGION_STATUSES = ("Starting", "Started", "Stopping", "Stopped", "Not Responding")
 LISTENER_STATUSES = ("Started", "Stopped", "Disabled", "Blocked", "Invalid", "Not Responding")
