@@ -46,6 +46,7 @@ from fakees.binp.events import (
     Reply,
     Welcome,
 )
+from fakees.binp.faults import Faults
 
 
 def write_now(transport: Any, data: bytes) -> None:
@@ -88,24 +89,6 @@ class ListenerSettings:
     read_timeout: float | None = 10.0
     call_timeout: float | None = None
     server_name: str = "fakees BINP listener"
-
-
-@dataclass
-class Faults:
-    """Deliberate misbehaviour for testing clients; all off by default.
-
-    delay: seconds added before every answer.  drop: close the connection
-    instead of answering a call.  reset_after: abort (TCP RST) a connection once
-    it has received this many bytes.  corrupt_reply: flip the first byte of
-    every answer frame (breaks the magic, so any conforming client must notice).
-    fail_next: the next N calls, across connections, fail with INJECTED_FAULT.
-    """
-
-    delay: float = 0.0
-    drop: bool = False
-    reset_after: int | None = None
-    corrupt_reply: bool = False
-    fail_next: int = 0
 
 
 @implementer(IPushProducer)

@@ -28,6 +28,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fakees.binp.faults import LISTENER_FAULT, Faults
+
 REPOSITORY_FILE = "repository.json"
 LOCK_FILE = "mfds32.pid"
 JOURNAL_FILE = "journal.log"
@@ -232,13 +234,20 @@ def _check_env(env: Any) -> dict[str, str]:
 
 
 def _check_faults(faults: Any) -> dict[str, Any]:
+    """Region fault settings: name -> boolean, number or text, except `listener`, the
+    region's listener fault mode (an object of `fakees.binp.faults.Faults` fields)."""
     if not isinstance(faults, dict):
         raise InvalidDefinition("faults must be an object of name: value")
     for key, value in faults.items():
         check_name(key, "fault name")
-        if not isinstance(value, bool | int | float | str) and value is not None:
+        if key == LISTENER_FAULT:
+            try:
+                Faults.from_dict(value, f"fault {key}")
+            except ValueError as exc:
+                raise InvalidDefinition(str(exc)) from None
+        elif not isinstance(value, bool | int | float | str) and value is not None:
             raise InvalidDefinition(f"fault {key} must be a boolean, number or text")
-    return dict(faults)
+    return copy.deepcopy(faults)
 
 
 def _check_services(services: Any) -> list[dict[str, str]]:

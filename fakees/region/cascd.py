@@ -13,12 +13,16 @@ its calls, then the others end), SIGUSR2 = immediate stop (everything is told
 to end at once). `casstop /f` does not involve cascd32: it kills every pid in
 `$CASROOT/NAME/processes`. Fault settings (server `faults`): `orphans_linger`
 lets the children outlive a killed cascd32; `casstop_hangs` makes a normal
-stop stay in Stopping forever (so only `casstop /f` ends the region).
+stop stay in Stopping forever (so only `casstop /f` ends the region);
+`listener` (an object of `fakees.binp.faults.Faults` fields) is passed to
+mfcs32 and puts every listener of the region in that fault mode. Like the
+rest of the definition, fault settings are read at casstart.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import queue
@@ -29,6 +33,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from fakees.binp.faults import LISTENER_FAULT, Faults
 from fakees.cobdir import Cobdir, write_atomically
 from fakees.mfds.client import mfds_port
 from fakees.region.child import (
@@ -167,6 +172,7 @@ class Supervisor:
         self.reporter = reporter
         self.ready_fd = ready_fd
         self.faults: dict[str, Any] = server.get("faults") or {}
+        self.listener_faults = Faults()
         self.region = RegionLifecycle(self.name)
         self.listeners: dict[str, ListenerLifecycle] = {}
         self.children: dict[str, Child] = {}
@@ -188,7 +194,8 @@ class Supervisor:
 
     def plan(self) -> None:
         region_arg = f"/r{self.name}"
-        listeners = [{"name": listener["name"], "endpoint": listener["endpoint"]}
+        faults = dataclasses.asdict(self.listener_faults)
+        listeners = [{"name": listener["name"], "endpoint": listener["endpoint"], "faults": faults}
                      for comms in self.server.get("comms", []) for listener in comms["listeners"]]
         for listener in listeners:
             self.listeners[listener["name"]] = ListenerLifecycle(listener["name"])
@@ -212,7 +219,15 @@ class Supervisor:
         self.files.rotate()
         self.region.move("Starting")
         self.console.write("CASCD0001I", pid=os.getpid(), seps=self.server.get("seps", 2))
+        try:  # MFDS checks it on the way in; a definition from elsewhere is checked here
+            self.listener_faults = Faults.from_dict(self.faults.get(LISTENER_FAULT),
+                                                    f"fault {LISTENER_FAULT}")
+        except ValueError as exc:
+            self.abort(str(exc))
+            return
         for fault, value in sorted(self.faults.items()):
+            if fault == LISTENER_FAULT:
+                value = self.listener_faults.active()
             if value:
                 self.console.write("CASCD0010W", fault=fault)
         self.plan()

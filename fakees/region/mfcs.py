@@ -4,8 +4,11 @@ It binds exactly the configured endpoint (`tcp:ADDR:PORT`, `*` = all addresses
 or any port). An address that is not on this machine leaves that listener
 Invalid and the region running (the product's limitation behind report
 pattern 6); any other bind failure (port in use, no permission) is fatal and
-cascd32 abandons the start. Listeners speak BINP (`fakees.binp.server`); each
-call goes to a free SEP through the pool (`fakees.region.seppool`).
+cascd32 abandons the start. The server's `listener` fault setting (passed
+by cascd32 with each listener) puts every listener in that fault mode
+(`fakees.binp.faults.Faults`; a fail_next count is per listener). Listeners
+speak BINP (`fakees.binp.server`); each call goes to a free SEP through the
+pool (`fakees.region.seppool`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from twisted.python.failure import Failure
 
 from fakees.binp.dispatch import CallError
 from fakees.binp.events import Argument, ErrorCode
+from fakees.binp.faults import LISTENER_FAULT, Faults
 from fakees.binp.server import BinpServerFactory
 from fakees.mfds.web.metrics import MAX_SERVICES, ServiceStats
 from fakees.region.child import ENV_LISTENERS, ChildContext
@@ -98,9 +102,11 @@ class SepDispatcher:
         raise CallError(code, str(failure.value))
 
 
-def listener_factory(pool: SepPool, calls: CallLog | None = None) -> BinpServerFactory:
-    """The one place where a listener's wire protocol is chosen: BINP, calls to the SEPs."""
-    return BinpServerFactory(SepDispatcher(pool, calls))
+def listener_factory(pool: SepPool, calls: CallLog | None = None,
+                     faults: Faults | None = None) -> BinpServerFactory:
+    """The one place where a listener's wire protocol is chosen: BINP, calls to the SEPs,
+    in the fault mode of the server's `listener` fault setting (none by default)."""
+    return BinpServerFactory(SepDispatcher(pool, calls), faults=faults)
 
 
 def split_endpoint(endpoint: str) -> tuple[str, str, int]:
@@ -151,14 +157,21 @@ class CommsServer:
             self.reactor.stop()
             return
         for listener in self.listeners:
-            self.bind(listener["name"], listener["endpoint"])
+            self.bind(listener["name"], listener["endpoint"], listener.get("faults"))
         self.metrics.start(METRICS_INTERVAL, now=False)
         self.context.tell_parent("ready")
 
-    def bind(self, name: str, endpoint: str) -> None:
+    def bind(self, name: str, endpoint: str, faults: Any = None) -> None:
+        try:
+            fault_mode = Faults.from_dict(faults, f"fault {LISTENER_FAULT}")
+        except ValueError as exc:  # cascd32 passes what MFDS checked; refuse anything else
+            print(f"mfcs32: listener {name}: {exc}", file=sys.stderr)
+            self.context.tell_parent("listener", name=name, status="Invalid", reason=str(exc),
+                                     fatal=True, endpoint=endpoint)
+            return
         try:
             address, interface, port = split_endpoint(endpoint)
-            factory = listener_factory(self.pool, self.calls)
+            factory = listener_factory(self.pool, self.calls, fault_mode)
             listening = self.reactor.listenTCP(port, factory, interface=interface)
         except (CannotListenError, OSError) as exc:
             error = exc.socketError if isinstance(exc, CannotListenError) else exc

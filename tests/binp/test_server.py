@@ -354,6 +354,30 @@ def test_fault_fail_next_fails_exactly_n_calls(clock: Clock) -> None:
     assert isinstance(third, Reply)
 
 
+def test_faults_from_json_object() -> None:
+    assert Faults.from_dict({"delay": 0.2, "fail_next": 3}) == Faults(delay=0.2, fail_next=3)
+    assert Faults.from_dict({"reset_after": 40, "drop": True}) == Faults(drop=True, reset_after=40)
+    assert Faults.from_dict(None) == Faults.from_dict({}) == Faults()
+    assert not Faults.from_dict({"delay": 0, "reset_after": None}).active()
+    assert Faults(corrupt_reply=True).active()
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"dleay": 1}, "unknown setting 'dleay' (expected delay, drop, reset_after, corrupt_reply, "
+                   "fail_next)"),
+    ({"delay": True}, "delay must be a number >= 0, got True"),
+    ({"delay": -0.5}, "delay must be a number >= 0"),
+    ({"drop": 1}, "drop must be true or false, got 1"),
+    ({"reset_after": 1.5}, "reset_after must be a whole number >= 0 or null"),
+    ({"fail_next": "3"}, "fail_next must be a whole number >= 0, got '3'"),
+    ([1], "must be an object of delay, drop"),
+])
+def test_faults_from_json_refuses_unknown_names_and_wrong_types(data, message) -> None:
+    with pytest.raises(ValueError, match=r"^listener faults") as refused:
+        Faults.from_dict(data)
+    assert message in str(refused.value)
+
+
 def test_shut_down_tells_every_connection(clock: Clock) -> None:
     factory = make_factory(clock)
     peers = [Peer(factory), Peer(factory)]

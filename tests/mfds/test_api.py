@@ -69,6 +69,14 @@ def test_new_definitions_start_stopped_whatever_is_sent(h):
     ("PUT", f"{R}/ESDEMO/listeners/Nope/status", {"status": "Started"}, 404,
      "server ESDEMO has no listener 'Nope'"),
     ("PUT", f"{R}/ESDEMO/status", {"status": "Started", "pid": -4}, 400, "invalid pid -4"),
+    ("PUT", f"{R}/ESDEMO", {"faults": {"listener": {"dleay": 1}}}, 400,
+     "fault listener: unknown setting 'dleay' (expected delay, drop, reset_after, "
+     "corrupt_reply, fail_next)"),
+    ("PUT", f"{R}/ESDEMO", {"faults": {"listener": {"fail_next": "3"}}}, 400,
+     "fault listener: fail_next must be a whole number >= 0, got '3'"),
+    ("POST", R, {"name": "X", "faults": {"listener": True}}, 400,
+     "fault listener must be an object of delay, drop, reset_after, corrupt_reply, "
+     "fail_next, got True"),
     ("PATCH", R, None, 405, "PATCH on regions/ is not supported"),
     ("GET", "/index.html", None, 404, "no such resource /index.html"),
     ("POST", "/native/v1/mfds/shutdown", {"user": "SYSAD", "password": "x"}, 401,
@@ -79,6 +87,12 @@ def test_refusals_are_precise_and_change_nothing(h, method, path, body, status, 
     reply = h.call(method, path, body)
     assert (reply.status, reply.body) == (status, {"error": error})
     assert h.api.directory.to_dict() == before and h.saved == [] and not h.stopped
+
+
+def test_listener_fault_is_an_object_of_listener_fault_settings(h):
+    faults = {"orphans_linger": True, "listener": {"delay": 0.2, "fail_next": 3}}
+    assert h.call("PUT", f"{R}/ESDEMO", {"faults": faults}).body["faults"] == faults
+    assert h.call("GET", f"{R}/ESDEMO").body["faults"] == faults
 
 
 def test_body_that_is_not_json(h):

@@ -53,6 +53,15 @@ def test_fakees_server_administration(es_env, reaper):
     server = client(es_env).get_server("ESSRV02")
     assert (server["seps"], server["env"], server["faults"]) == (
         3, {"APPFILE02": "/u02/APPFILE02"}, {"casstop_hangs": True})
+    listener = fakees(es_env, "server", "set", "ESSRV02",
+                      "--fault", 'listener={"delay": 0.2, "fail_next": 3}')
+    assert listener.returncode == 0, listener.stderr
+    assert client(es_env).get_server("ESSRV02")["faults"] == {
+        "casstop_hangs": True, "listener": {"delay": 0.2, "fail_next": 3}}
+    typo = fakees(es_env, "server", "set", "ESSRV02", "--fault", 'listener={"dleay": 0.2}')
+    assert (typo.returncode, typo.stdout) == (1, "")
+    assert typo.stderr.startswith("fakees server: ") and "Traceback" not in typo.stderr
+    assert "fault listener: unknown setting 'dleay' (expected delay, drop" in typo.stderr
     listing = fakees(es_env, "server", "list").stdout.splitlines()
     assert listing[0].split()[:3] == ["NAME", "STATUS", "SEPS"]
     assert listing[2].split()[:5] == ["ESSRV02", "Stopped", "3", "tcp:10.0.0.2:9003", "Stopped"]

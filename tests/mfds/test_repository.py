@@ -41,7 +41,11 @@ servers = st.builds(
     status=st.sampled_from(["Started", "Stopped", "Not Responding"]),
     seps=st.integers(1, 64),
     env=st.dictionaries(st.from_regex(r"[A-Z_][A-Z0-9_]{0,8}", fullmatch=True), text, max_size=3),
-    faults=st.dictionaries(names, st.one_of(st.booleans(), st.integers(), text), max_size=2),
+    faults=st.dictionaries(names.filter(lambda n: n != "listener"),
+                           st.one_of(st.booleans(), st.integers(), text), max_size=2)
+    | st.builds(lambda d: {"listener": d}, st.fixed_dictionaries(
+        {}, optional={"delay": st.floats(0, 5), "fail_next": st.integers(0, 9),
+                      "reset_after": st.none() | st.integers(0, 999)})),
     pid=st.one_of(st.none(), st.integers(1, 2**22)),
     comms=st.lists(listeners, min_size=1, max_size=3, unique_by=lambda lst: lst.name).map(
         lambda ls: [CommsProcess(listeners=ls)]),

@@ -9,6 +9,7 @@ browser's session; `admin.js` only refreshes status cells when it can.
 from __future__ import annotations
 
 import html
+import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -231,7 +232,8 @@ def server_detail(server: Server, context: PageContext) -> bytes:
                   _services(server), _table("Environment", ("Variable", "Value"),
                                             sorted(server.env.items())),
                   _table("Fault settings", ("Fault", "Value"),
-                         [(k, str(v)) for k, v in sorted(server.faults.items())]))
+                         [(k, json.dumps(v) if isinstance(v, dict) else str(v))
+                          for k, v in sorted(server.faults.items())]))
 
 
 def _comms_section(server: Server, index: int, context: PageContext) -> Tag:
