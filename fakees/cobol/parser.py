@@ -1025,8 +1025,10 @@ class Parser:
         tok = self.peek()
         if (tok.kind == NUM or (tok.kind == WORD and tok.upper not in RESERVED)) and (
                 self.peek(1).upper != "TIMES"):
+            stmt.first_pos = tok.pos
             stmt.first = self.next().upper
             if self.accept("THRU", "THROUGH"):
+                stmt.last_pos = self.peek().pos
                 stmt.last = self.name("a procedure name")
         self.perform_options(stmt)
         if stmt.first is None:
@@ -1065,8 +1067,9 @@ class Parser:
 
     def st_go(self) -> A.Stmt:
         self.accept("TO")
-        targets = []
+        targets, where = [], []
         while self.peek().kind in (WORD, NUM) and self.peek().upper not in RESERVED:
+            where.append(self.peek().pos)
             targets.append(self.next().upper)
         if not targets:
             raise self.error("GO TO needs a procedure name")
@@ -1074,7 +1077,7 @@ class Parser:
         if self.accept("DEPENDING"):
             self.accept("ON")
             depending = self.ref()
-        return A.GoTo(targets, depending)
+        return A.GoTo(targets, depending, target_pos=where)
 
     def st_display(self) -> A.Stmt:
         items = []
@@ -1441,25 +1444,29 @@ class Parser:
                     "GIVING", "OUTPUT"):
                 stmt.using.append(self.next().upper)
         elif self.accept("INPUT"):
-            stmt.input_procedure = self.procedure_range()
+            stmt.input_procedure, stmt.input_pos = self.procedure_range()
         else:
             raise self.error("SORT needs USING files or an INPUT PROCEDURE")
         if self.accept("GIVING"):
             while self.at_kind(WORD) and self.peek().upper not in RESERVED:
                 stmt.giving.append(self.next().upper)
         elif self.accept("OUTPUT"):
-            stmt.output_procedure = self.procedure_range()
+            stmt.output_procedure, stmt.output_pos = self.procedure_range()
         else:
             raise self.error("SORT needs GIVING files or an OUTPUT PROCEDURE")
         return stmt
 
-    def procedure_range(self) -> tuple[str, str]:
-        """[INPUT|OUTPUT] PROCEDURE IS first [THRU last]."""
+    def procedure_range(self) -> tuple[tuple[str, str], list[Position]]:
+        """[INPUT|OUTPUT] PROCEDURE IS first [THRU last]; the names and where they are."""
         self.expect("PROCEDURE")
         self.accept("IS")
+        first_pos = self.peek().pos
         first = self.name("a procedure name")
-        last = self.name("a procedure name") if self.accept("THRU", "THROUGH") else first
-        return first, last
+        last, last_pos = first, first_pos
+        if self.accept("THRU", "THROUGH"):
+            last_pos = self.peek().pos
+            last = self.name("a procedure name")
+        return (first, last), [first_pos, last_pos]
 
     def st_release(self) -> A.Stmt:
         stmt = A.Release(self.ref())

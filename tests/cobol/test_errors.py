@@ -181,3 +181,56 @@ def test_absurd_table_size_is_a_compile_error(tmp_path: Path) -> None:
     head = HEAD.replace("01 T PIC X OCCURS 3.", "01 T PIC X(1000) OCCURS 99999999999.")
     err = compile_error(tmp_path, "           STOP RUN.\n", head)
     assert err.pos.line == 5 and "more than fakees allows" in err.message
+
+
+PROCS = """       IDENTIFICATION DIVISION.
+       PROGRAM-ID. GN.
+       DATA DIVISION.
+       WORKING-STORAGE SECTION.
+       01 X PIC 9 VALUE 1.
+       PROCEDURE DIVISION.
+       MAIN-PARA.
+           DISPLAY "A"
+"""
+
+
+@pytest.mark.parametrize(("statement", "col"), [
+    ("GO TO NOWHERE.", 18),
+    ("GO NOWHERE.", 15),
+    ("PERFORM NOWHERE.", 20),
+    ("PERFORM NOWHERE THRU DONE-PARA.", 20),
+    ("PERFORM DONE-PARA THRU NOWHERE.", 35),
+    ("PERFORM NOWHERE 2 TIMES.", 20),
+    ("GO TO DONE-PARA NOWHERE DEPENDING ON X.", 28),
+])
+def test_undefined_procedure_points_at_its_name(tmp_path: Path, statement: str,
+                                                col: int) -> None:
+    body = f"           {statement}\n       DONE-PARA.\n           STOP RUN.\n"
+    err = compile_error(tmp_path, body, PROCS)
+    assert err.message == "procedure 'NOWHERE' is not defined"
+    assert (err.pos.line, err.pos.col) == (9, col)
+    assert err.render().splitlines()[2] == " " * (4 + col - 1) + "^"
+
+
+def test_undefined_procedure_suggests_a_close_name(tmp_path: Path) -> None:
+    err = compile_error(tmp_path, "           PERFORM DONE-PAR.\n       DONE-PARA.\n", PROCS)
+    assert (err.pos.line, err.pos.col, err.hint) == (9, 20, "did you mean DONE-PARA?")
+
+
+def test_undefined_sort_procedure_points_at_its_name(tmp_path: Path) -> None:
+    head = PROCS.replace("       DATA DIVISION.\n", """       ENVIRONMENT DIVISION.
+       INPUT-OUTPUT SECTION.
+       FILE-CONTROL.
+           SELECT W ASSIGN TO "w.tmp".
+       DATA DIVISION.
+       FILE SECTION.
+       SD W.
+       01 W-REC PIC X(4).
+""")
+    body = ("           SORT W ON ASCENDING KEY W-REC\n"
+            "               INPUT PROCEDURE IS DONE-PARA\n"
+            "               OUTPUT PROCEDURE IS NOWHERE.\n"
+            "       DONE-PARA.\n           STOP RUN.\n")
+    err = compile_error(tmp_path, body, head)
+    assert err.message == "procedure 'NOWHERE' is not defined"
+    assert (err.pos.line, err.pos.col) == (18, 36)
