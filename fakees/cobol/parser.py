@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 
 from fakees.cobol import ast as A
+from fakees.cobol import hints
 from fakees.cobol.errors import CobolSyntaxError, Position
 from fakees.cobol.source import LPAREN, NUM, OP, PERIOD, PIC, RPAREN, STR, WORD, Token
 
@@ -79,6 +80,7 @@ class Parser:
         end_pos = tokens[-1].pos if tokens else Position(source, 1, 1)
         self.eof = Token("eof", "end of file", end_pos)
         self.last_relation: tuple[A.Expr, str] | None = None
+        self.context: list[str] = ["PROGRAM"]  # what is being parsed, innermost last (hints)
 
     # ------------------------------------------------------------ primitives
     def peek(self, k: int = 0) -> Token:
@@ -103,13 +105,19 @@ class Parser:
             return True
         return False
 
-    def error(self, message: str, tok: Token | None = None, hint: str = "") -> CobolSyntaxError:
+    def error(self, message: str, tok: Token | None = None, hint: str = "",
+              expected: tuple[str, ...] = ()) -> CobolSyntaxError:
+        """A syntax error at ``tok``; without a hint of its own, one from :mod:`hints`."""
         tok = tok or self.peek()
+        if not hint:
+            hint = hints.derive(message, tok.kind, tok.text, expected, self.context,
+                                VERBS, RESERVED)
         return CobolSyntaxError(tok.pos, message, tok.text, hint)
 
     def expect(self, *words: str) -> Token:
         if not self.at(*words):
-            raise self.error(f"expected {' or '.join(words)}, found '{self.peek().text}'")
+            raise self.error(f"expected {' or '.join(words)}, found '{self.peek().text}'",
+                             expected=words)
         return self.next()
 
     def expect_period(self) -> None:
@@ -196,6 +204,7 @@ class Parser:
 
     def select(self) -> A.Select:
         start = self.expect("SELECT")
+        self.context.append("SELECT")
         optional = self.accept("OPTIONAL")
         name = self.name("a file name")
         self.expect("ASSIGN")
@@ -269,6 +278,7 @@ class Parser:
                                  hint="fakees knows ORGANIZATION, ACCESS, RECORD KEY, "
                                       "ALTERNATE RECORD KEY, FILE STATUS, LOCK MODE")
         self.expect_period()
+        self.context.pop()
         return sel
 
     # ---------------------------------------------------------------- data
@@ -285,6 +295,7 @@ class Parser:
                 continue
             if self.at("FD", "SD"):
                 self.i += 1
+                self.context.append("FD")
                 fd = A.FileDesc(self.name("a file name"), tok.pos)
                 while not self.at_kind(PERIOD):
                     if self.peek() is self.eof:
@@ -294,13 +305,16 @@ class Parser:
                     else:
                         self.i += 1
                 self.expect_period()
+                self.context.pop()
                 prog.files.append(fd)
                 section = "FILE"
                 continue
             if tok.kind != NUM:
                 raise self.error(f"expected a level number, found '{tok.text}'",
                                  hint="data entries start with a level number 01-49, 66, 77 or 88")
+            self.context.append("DATA")
             entry = self.data_entry()
+            self.context.pop()
             if section == "FILE":
                 if not prog.files:
                     raise self.error("record description outside an FD", tok)
@@ -329,6 +343,8 @@ class Parser:
                 "GLOBAL", "PACKED-DECIMAL", "COMPUTATIONAL", "COMPUTATIONAL-3", "INDEX"):
             name = self.next().upper
         entry = A.DataEntry(level, name, tok.pos)
+        if level in (66, 88):
+            self.context[-1] = str(level)
         if level == 66:
             self.expect("RENAMES")
             entry.renames.append(self.name("the first renamed item"))
@@ -503,13 +519,15 @@ class Parser:
         tok = self.peek()
         if tok.kind == WORD and tok.upper not in RESERVED:
             close = difflib.get_close_matches(tok.upper, sorted(VERBS), n=1)
-            hint = f"did you mean {close[0]}?" if close else "a statement or a period was expected"
+            hint = f"did you mean {close[0]}?" if close else (
+                f"{tok.upper} is not a verb; if it names a paragraph, end the name with a period")
             return self.error(f"unknown statement '{tok.text}'", tok, hint)
         return self.error(f"unexpected '{tok.text}'", tok,
                           "a statement or a period was expected here")
 
     def use_statement(self, section: str) -> A.UseProcedure:
         """USE [GLOBAL] AFTER [STANDARD] ERROR|EXCEPTION PROCEDURE [ON] files|mode."""
+        self.context.append("USE")
         self.expect("USE")
         self.accept("GLOBAL")
         self.expect("AFTER")
@@ -526,6 +544,7 @@ class Parser:
         self.expect_period()
         if not use.files and not use.modes:
             raise self.error("USE needs file names or an open mode")
+        self.context.pop()
         return use
 
     def at_program_start(self) -> bool:
@@ -553,7 +572,9 @@ class Parser:
         if handler is None:
             raise self.error(f"statement {verb} is not supported by fakees", tok,
                              "see README 'COBOL' for the supported statements")
+        self.context.append(verb)
         stmt = handler()
+        self.context.pop()  # left as it is on an error: the error's hint reads it
         stmt.line, stmt.col = tok.pos.line, tok.pos.col
         end = SCOPE_END.get(verb)
         if end is not None:
@@ -778,7 +799,7 @@ class Parser:
 
     def primary_cond(self, continued: bool) -> A.Cond:
         if self.at_kind(LPAREN):
-            save = self.i
+            save, depth = self.i, len(self.context)
             try:
                 self.i += 1
                 inner = self.condition()
@@ -790,6 +811,7 @@ class Parser:
                 return inner
             except (Backtrack, CobolSyntaxError):
                 self.i = save
+                del self.context[depth:]
         if continued and self.last_relation is not None:
             op = self.relop()
             if op is not None:
@@ -1099,14 +1121,15 @@ class Parser:
         target = self.ref()
         stmt = A.Accept(target)
         if self.accept("FROM"):
-            src = self.next().upper
+            src_tok = self.next()
+            src = src_tok.upper
             if src in ("DATE", "DAY") and self.at("YYYYMMDD", "YYYYDDD"):
                 src += " " + self.next().upper
             elif src == "ENVIRONMENT":
                 stmt.env_name = self.operand()
             elif src not in ("TIME", "DAY-OF-WEEK", "CONSOLE", "SYSIN", "DATE", "DAY",
                              "COMMAND-LINE"):
-                raise self.error(f"ACCEPT FROM {src} is not supported by fakees")
+                raise self.error(f"ACCEPT FROM {src} is not supported by fakees", src_tok)
             stmt.source = "" if src in ("CONSOLE", "SYSIN") else src
         return stmt
 

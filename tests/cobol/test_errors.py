@@ -234,3 +234,64 @@ def test_undefined_sort_procedure_points_at_its_name(tmp_path: Path) -> None:
     err = compile_error(tmp_path, body, head)
     assert err.message == "procedure 'NOWHERE' is not defined"
     assert (err.pos.line, err.pos.col) == (18, 36)
+
+
+@pytest.mark.parametrize(("body", "where", "hint"), [
+    # a verb where an operand belongs: the statement before it is unfinished
+    ("           MOVE A TO\n           STOP RUN.\n", (11, 12),
+     ["STOP starts a new statement, so the MOVE statement before it is incomplete",
+      "form: MOVE item|literal TO item"]),
+    # a scope terminator likewise
+    ("           IF I = 4\n           MOVE A TO\n           END-IF.\n", (12, 12),
+     ["END-IF ends a scope here, so the MOVE statement before it is incomplete"]),
+    # the period closes the statement too early
+    ("           STOP.\n", (10, 16),
+     ["the period ends the STOP statement here", "form: STOP RUN [RETURNING value]"]),
+    ("           PERFORM 2 TIMES\n             DISPLAY A.\n", (11, 23),
+     ["END-PERFORM must close the PERFORM before the period"]),
+    # a near miss of the expected word
+    ("           PERFORM VARYING I FORM 1 BY 1 UNTIL I > 3\n           END-PERFORM.\n",
+     (10, 30), ["did you mean FROM?", "form: PERFORM name"]),
+    # a reserved word or a literal where a name belongs
+    ("           MOVE A TO COUNT.\n", (10, 22), ["COUNT is a reserved word"]),
+    ('           MOVE A TO "X".\n', (10, 22), ["a literal cannot stand here"]),
+    ("           MOVE A TO 5.\n", (10, 22), ["a number cannot stand here"]),
+    # the source ends inside a statement
+    ("           MOVE A TO", (10, 19), ["the source ends before the MOVE statement is complete"]),
+    # errors with no clue in the token still show the statement's form
+    ("           OPEN A.\n", (10, 17), ["form: OPEN INPUT|OUTPUT|I-O|EXTEND file"]),
+    ("           ACCEPT A FROM WEATHER.\n", (10, 26), ["form: ACCEPT item [FROM DATE"]),
+    ("           FROB A.\n", (10, 12), ["FROB is not a verb; if it names a paragraph"]),
+])
+def test_every_syntax_error_has_a_hint(tmp_path: Path, body: str, where: tuple[int, int],
+                                       hint: list[str]) -> None:
+    err = compile_error(tmp_path, body)
+    assert (err.pos.line, err.pos.col) == where, err.render()
+    for part in hint:
+        assert part in err.hint, err.render()
+    rendered = err.render().splitlines()
+    assert rendered[3].startswith("hint: ")
+    assert all(line.startswith("      ") for line in rendered[4:])
+
+
+@pytest.mark.parametrize(("old", "new", "hint"), [
+    ("01 A PIC X(3) VALUE \"ABC\".", "01 A PIC X(3) VALUE.", "form: level-number [name|FILLER]"),
+    ("01 I PIC 9 VALUE 4.", "01 I PIC 9 OCCURS MANY.", "form: level-number"),
+    ("01 I PIC 9 VALUE 4.", "01 I PIC 9 VALUE 4.\n       66 R RENAMES.", "form: 66 name RENAMES"),
+])
+def test_data_entry_errors_have_a_hint(tmp_path: Path, old: str, new: str, hint: str) -> None:
+    err = compile_error(tmp_path, "           STOP RUN.\n", HEAD.replace(old, new))
+    assert err.hint, err.render()
+    assert hint in err.hint
+
+
+def test_select_errors_have_a_hint(tmp_path: Path) -> None:
+    head = HEAD.replace("       DATA DIVISION.\n", """       ENVIRONMENT DIVISION.
+       INPUT-OUTPUT SECTION.
+       FILE-CONTROL.
+           SELECT F ASSIGN TO "f.dat" ACCESS MODE IS LINEAR.
+       DATA DIVISION.
+""")
+    err = compile_error(tmp_path, "           STOP RUN.\n", head)
+    assert "expected RANDOM or SEQUENTIAL or DYNAMIC, found 'LINEAR'" in err.message
+    assert "form: SELECT [OPTIONAL] file ASSIGN TO" in err.hint
