@@ -52,6 +52,8 @@ class Position:
     col: int
 
     def __str__(self) -> str:
+        if self.line <= 0:  # the file as a whole (cannot be read, say)
+            return self.file
         return f"{self.file}:{self.line}:{self.col}"
 
 

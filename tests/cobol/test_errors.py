@@ -295,3 +295,34 @@ def test_select_errors_have_a_hint(tmp_path: Path) -> None:
     err = compile_error(tmp_path, "           STOP RUN.\n", head)
     assert "expected RANDOM or SEQUENTIAL or DYNAMIC, found 'LINEAR'" in err.message
     assert "form: SELECT [OPTIONAL] file ASSIGN TO" in err.hint
+
+
+def test_unreadable_source_has_no_line_and_column(tmp_path: Path) -> None:
+    with pytest.raises(CobolSyntaxError) as info:
+        compile_source(str(tmp_path / "nosuch.cbl"))
+    text = info.value.render()
+    assert text.startswith(f"{tmp_path / 'nosuch.cbl'}: error: cannot read source: ")
+    assert "\nhint: check the file name" in text
+
+
+@pytest.mark.parametrize("first", ["IDENTIFICATION DIVISION.", "  ID DIVISION.",
+                                   "PROGRAM-ID. FR."])
+def test_free_format_source_compiled_as_fixed_points_at_free(tmp_path: Path,
+                                                            first: str) -> None:
+    path = tmp_path / "fr.cbl"
+    path.write_text(f"{first}\nPROGRAM-ID. FR.\nPROCEDURE DIVISION.\n    STOP RUN.\n")
+    with pytest.raises(CobolSyntaxError) as info:
+        compile_source(str(path))
+    err = info.value
+    col = len(first) - len(first.lstrip()) + 1
+    assert (err.pos.line, err.pos.col) == (1, col)
+    assert f"starts in column {col}; in fixed format it belongs in area A" in err.message
+    assert "cob -free" in err.hint and ">>SOURCE FORMAT FREE" in err.hint
+    compile_source(str(path), free=True)  # and it is fine as free format
+
+
+def test_fixed_format_headers_in_area_a_are_not_mistaken_for_free(tmp_path: Path) -> None:
+    path = tmp_path / "ok.cbl"
+    path.write_text("000100 IDENTIFICATION DIVISION.\n000200 PROGRAM-ID. OK.\n"
+                    "      *ID DIVISION.\n       PROCEDURE DIVISION.\n           STOP RUN.\n")
+    assert compile_source(str(path)).program_id == "OK"
