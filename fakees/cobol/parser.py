@@ -334,7 +334,8 @@ class Parser:
             raise self.error(f"invalid level number {tok.text}", tok)
         level = int(tok.text)
         if not (1 <= level <= 49 or level in (66, 77, 88)):
-            raise self.error(f"invalid level number {tok.text}", tok)
+            raise self.error(f"invalid level number {tok.text}", tok,
+                             "level numbers are 01-49, 66 (RENAMES), 77 and 88 (conditions)")
         name = "FILLER"
         if self.at_kind(WORD) and (self.peek().upper not in RESERVED
                                    or self.peek().upper == "FILLER") and not self.at(
