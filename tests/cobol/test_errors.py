@@ -326,3 +326,9 @@ def test_fixed_format_headers_in_area_a_are_not_mistaken_for_free(tmp_path: Path
     path.write_text("000100 IDENTIFICATION DIVISION.\n000200 PROGRAM-ID. OK.\n"
                     "      *ID DIVISION.\n       PROCEDURE DIVISION.\n           STOP RUN.\n")
     assert compile_source(str(path)).program_id == "OK"
+
+
+def test_undeclared_file_is_reported_at_its_statement(tmp_path: Path) -> None:
+    err = compile_error(tmp_path, "           DISPLAY A\n           OPEN INPUT NOFILE.\n")
+    assert err.message == "file NOFILE is not declared"
+    assert (err.pos.line, err.pos.col) == (11, 12)
