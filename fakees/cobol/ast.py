@@ -201,12 +201,15 @@ class Perform(Stmt):
     until: Cond | None = None
     test_after: bool = False
     varying: list[Varying] = field(default_factory=list)
+    first_pos: Position | None = None  # where the procedure names are written, for errors
+    last_pos: Position | None = None
 
 
 @dataclass
 class GoTo(Stmt):
     targets: list[str]
     depending: Ref | None = None
+    target_pos: list[Position] = field(default_factory=list)  # one per target, for errors
 
 
 @dataclass
@@ -411,6 +414,8 @@ class Sort(Stmt):
     input_procedure: tuple[str, str] | None = None  # first, last
     giving: list[str] = field(default_factory=list)
     output_procedure: tuple[str, str] | None = None
+    input_pos: list[Position] = field(default_factory=list)  # first, last: for errors
+    output_pos: list[Position] = field(default_factory=list)
 
 
 @dataclass

@@ -8,6 +8,7 @@ EXIT PERFORM) travels as exceptions caught by the paragraph and PERFORM runners.
 
 from __future__ import annotations
 
+import difflib
 import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, is_dataclass
@@ -162,8 +163,11 @@ class Compiler:
             return self.sections[name]
         k = self.index.get(f"{name} OF {section}", self.index.get(name))
         if k is None:
-            raise self.error(pos, f"procedure '{name}' is not defined",
-                             "name a paragraph or section of this program")
+            known = [n for n in self.index if " OF " not in n]
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"did you mean {close[0]}?" if close else (
+                "name a paragraph or section of this program")
+            raise self.error(pos, f"procedure '{name}' is not defined", hint)
         return k, k
 
     def declarative(self, file: str) -> Callable[[str], bool]:
@@ -193,7 +197,6 @@ class Compiler:
         program = self.prog.program_id
         for k, para in enumerate(self.prog.paragraphs):
             self.current_section = self.para_section[k]
-            self.current_pos = para.pos
             self.next_sentence_used = False
             sentences = [self._compiled(sentence) for sentence in para.sentences]
             if self.next_sentence_used:
@@ -992,8 +995,8 @@ class Compiler:
         body: Fn
         exits = False  # an inline body with EXIT PERFORM
         if stmt.first is not None:
-            first, _ = self.proc_range(stmt.first, self.current_pos, self.current_section)
-            last = self.proc_range(stmt.last or stmt.first, self.current_pos,
+            first, _ = self.proc_range(stmt.first, stmt.first_pos, self.current_section)
+            last = self.proc_range(stmt.last or stmt.first, stmt.last_pos or stmt.first_pos,
                                    self.current_section)[1]
             body = self._perform_one(first) if first == last and self._straight(first) \
                 else partial(runner, first, last)
@@ -1109,8 +1112,9 @@ class Compiler:
         return lambda: run(0)
 
     def c_goto(self, stmt: A.GoTo) -> Fn:
-        targets = [self.proc_range(t, self.current_pos, self.current_section)[0]
-                   for t in stmt.targets]
+        where = stmt.target_pos or [None] * len(stmt.targets)
+        targets = [self.proc_range(t, pos, self.current_section)[0]
+                   for t, pos in zip(stmt.targets, where, strict=False)]
         if stmt.depending is None:
             target = targets[0]
 

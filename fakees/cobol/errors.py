@@ -52,6 +52,8 @@ class Position:
     col: int
 
     def __str__(self) -> str:
+        if self.line <= 0:  # the file as a whole (cannot be read, say)
+            return self.file
         return f"{self.file}:{self.line}:{self.col}"
 
 
@@ -73,8 +75,8 @@ class CobolSyntaxError(Exception):
             lines.append("    " + " " * max(self.pos.col - 1, 0) + "^")
         elif self.text:
             lines.append(f"    {self.text}")
-        if self.hint:
-            lines.append(f"hint: {self.hint}")
+        for k, hint in enumerate(self.hint.splitlines()):
+            lines.append(("hint: " if k == 0 else "      ") + hint)
         return "\n".join(lines)
 
     def __str__(self) -> str:

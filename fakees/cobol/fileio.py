@@ -328,7 +328,7 @@ def make_files(instance: ProgramInstance) -> dict[str, FileHandle]:
 def _file(compiler: Compiler, name: str) -> FileHandle:
     handle = compiler.inst.files.get(name)
     if handle is None:
-        raise compiler.error(compiler.current_pos, f"file {name} is not declared",
+        raise compiler.error(None, f"file {name} is not declared",
                              "add a SELECT in FILE-CONTROL")
     return handle
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 
 from fakees.cobol import ast as A
+from fakees.cobol import hints
 from fakees.cobol.errors import CobolSyntaxError, Position
 from fakees.cobol.source import LPAREN, NUM, OP, PERIOD, PIC, RPAREN, STR, WORD, Token
 
@@ -79,6 +80,7 @@ class Parser:
         end_pos = tokens[-1].pos if tokens else Position(source, 1, 1)
         self.eof = Token("eof", "end of file", end_pos)
         self.last_relation: tuple[A.Expr, str] | None = None
+        self.context: list[str] = ["PROGRAM"]  # what is being parsed, innermost last (hints)
 
     # ------------------------------------------------------------ primitives
     def peek(self, k: int = 0) -> Token:
@@ -103,13 +105,19 @@ class Parser:
             return True
         return False
 
-    def error(self, message: str, tok: Token | None = None, hint: str = "") -> CobolSyntaxError:
+    def error(self, message: str, tok: Token | None = None, hint: str = "",
+              expected: tuple[str, ...] = ()) -> CobolSyntaxError:
+        """A syntax error at ``tok``; without a hint of its own, one from :mod:`hints`."""
         tok = tok or self.peek()
+        if not hint:
+            hint = hints.derive(message, tok.kind, tok.text, expected, self.context,
+                                VERBS, RESERVED)
         return CobolSyntaxError(tok.pos, message, tok.text, hint)
 
     def expect(self, *words: str) -> Token:
         if not self.at(*words):
-            raise self.error(f"expected {' or '.join(words)}, found '{self.peek().text}'")
+            raise self.error(f"expected {' or '.join(words)}, found '{self.peek().text}'",
+                             expected=words)
         return self.next()
 
     def expect_period(self) -> None:
@@ -196,6 +204,7 @@ class Parser:
 
     def select(self) -> A.Select:
         start = self.expect("SELECT")
+        self.context.append("SELECT")
         optional = self.accept("OPTIONAL")
         name = self.name("a file name")
         self.expect("ASSIGN")
@@ -269,6 +278,7 @@ class Parser:
                                  hint="fakees knows ORGANIZATION, ACCESS, RECORD KEY, "
                                       "ALTERNATE RECORD KEY, FILE STATUS, LOCK MODE")
         self.expect_period()
+        self.context.pop()
         return sel
 
     # ---------------------------------------------------------------- data
@@ -285,6 +295,7 @@ class Parser:
                 continue
             if self.at("FD", "SD"):
                 self.i += 1
+                self.context.append("FD")
                 fd = A.FileDesc(self.name("a file name"), tok.pos)
                 while not self.at_kind(PERIOD):
                     if self.peek() is self.eof:
@@ -294,13 +305,16 @@ class Parser:
                     else:
                         self.i += 1
                 self.expect_period()
+                self.context.pop()
                 prog.files.append(fd)
                 section = "FILE"
                 continue
             if tok.kind != NUM:
                 raise self.error(f"expected a level number, found '{tok.text}'",
                                  hint="data entries start with a level number 01-49, 66, 77 or 88")
+            self.context.append("DATA")
             entry = self.data_entry()
+            self.context.pop()
             if section == "FILE":
                 if not prog.files:
                     raise self.error("record description outside an FD", tok)
@@ -320,7 +334,8 @@ class Parser:
             raise self.error(f"invalid level number {tok.text}", tok)
         level = int(tok.text)
         if not (1 <= level <= 49 or level in (66, 77, 88)):
-            raise self.error(f"invalid level number {tok.text}", tok)
+            raise self.error(f"invalid level number {tok.text}", tok,
+                             "level numbers are 01-49, 66 (RENAMES), 77 and 88 (conditions)")
         name = "FILLER"
         if self.at_kind(WORD) and (self.peek().upper not in RESERVED
                                    or self.peek().upper == "FILLER") and not self.at(
@@ -329,6 +344,8 @@ class Parser:
                 "GLOBAL", "PACKED-DECIMAL", "COMPUTATIONAL", "COMPUTATIONAL-3", "INDEX"):
             name = self.next().upper
         entry = A.DataEntry(level, name, tok.pos)
+        if level in (66, 88):
+            self.context[-1] = str(level)
         if level == 66:
             self.expect("RENAMES")
             entry.renames.append(self.name("the first renamed item"))
@@ -503,13 +520,15 @@ class Parser:
         tok = self.peek()
         if tok.kind == WORD and tok.upper not in RESERVED:
             close = difflib.get_close_matches(tok.upper, sorted(VERBS), n=1)
-            hint = f"did you mean {close[0]}?" if close else "a statement or a period was expected"
+            hint = f"did you mean {close[0]}?" if close else (
+                f"{tok.upper} is not a verb; if it names a paragraph, end the name with a period")
             return self.error(f"unknown statement '{tok.text}'", tok, hint)
         return self.error(f"unexpected '{tok.text}'", tok,
                           "a statement or a period was expected here")
 
     def use_statement(self, section: str) -> A.UseProcedure:
         """USE [GLOBAL] AFTER [STANDARD] ERROR|EXCEPTION PROCEDURE [ON] files|mode."""
+        self.context.append("USE")
         self.expect("USE")
         self.accept("GLOBAL")
         self.expect("AFTER")
@@ -526,6 +545,7 @@ class Parser:
         self.expect_period()
         if not use.files and not use.modes:
             raise self.error("USE needs file names or an open mode")
+        self.context.pop()
         return use
 
     def at_program_start(self) -> bool:
@@ -553,7 +573,9 @@ class Parser:
         if handler is None:
             raise self.error(f"statement {verb} is not supported by fakees", tok,
                              "see README 'COBOL' for the supported statements")
+        self.context.append(verb)
         stmt = handler()
+        self.context.pop()  # left as it is on an error: the error's hint reads it
         stmt.line, stmt.col = tok.pos.line, tok.pos.col
         end = SCOPE_END.get(verb)
         if end is not None:
@@ -778,7 +800,7 @@ class Parser:
 
     def primary_cond(self, continued: bool) -> A.Cond:
         if self.at_kind(LPAREN):
-            save = self.i
+            save, depth = self.i, len(self.context)
             try:
                 self.i += 1
                 inner = self.condition()
@@ -790,6 +812,7 @@ class Parser:
                 return inner
             except (Backtrack, CobolSyntaxError):
                 self.i = save
+                del self.context[depth:]
         if continued and self.last_relation is not None:
             op = self.relop()
             if op is not None:
@@ -1025,8 +1048,10 @@ class Parser:
         tok = self.peek()
         if (tok.kind == NUM or (tok.kind == WORD and tok.upper not in RESERVED)) and (
                 self.peek(1).upper != "TIMES"):
+            stmt.first_pos = tok.pos
             stmt.first = self.next().upper
             if self.accept("THRU", "THROUGH"):
+                stmt.last_pos = self.peek().pos
                 stmt.last = self.name("a procedure name")
         self.perform_options(stmt)
         if stmt.first is None:
@@ -1065,8 +1090,9 @@ class Parser:
 
     def st_go(self) -> A.Stmt:
         self.accept("TO")
-        targets = []
+        targets, where = [], []
         while self.peek().kind in (WORD, NUM) and self.peek().upper not in RESERVED:
+            where.append(self.peek().pos)
             targets.append(self.next().upper)
         if not targets:
             raise self.error("GO TO needs a procedure name")
@@ -1074,7 +1100,7 @@ class Parser:
         if self.accept("DEPENDING"):
             self.accept("ON")
             depending = self.ref()
-        return A.GoTo(targets, depending)
+        return A.GoTo(targets, depending, target_pos=where)
 
     def st_display(self) -> A.Stmt:
         items = []
@@ -1096,14 +1122,15 @@ class Parser:
         target = self.ref()
         stmt = A.Accept(target)
         if self.accept("FROM"):
-            src = self.next().upper
+            src_tok = self.next()
+            src = src_tok.upper
             if src in ("DATE", "DAY") and self.at("YYYYMMDD", "YYYYDDD"):
                 src += " " + self.next().upper
             elif src == "ENVIRONMENT":
                 stmt.env_name = self.operand()
             elif src not in ("TIME", "DAY-OF-WEEK", "CONSOLE", "SYSIN", "DATE", "DAY",
                              "COMMAND-LINE"):
-                raise self.error(f"ACCEPT FROM {src} is not supported by fakees")
+                raise self.error(f"ACCEPT FROM {src} is not supported by fakees", src_tok)
             stmt.source = "" if src in ("CONSOLE", "SYSIN") else src
         return stmt
 
@@ -1441,25 +1468,29 @@ class Parser:
                     "GIVING", "OUTPUT"):
                 stmt.using.append(self.next().upper)
         elif self.accept("INPUT"):
-            stmt.input_procedure = self.procedure_range()
+            stmt.input_procedure, stmt.input_pos = self.procedure_range()
         else:
             raise self.error("SORT needs USING files or an INPUT PROCEDURE")
         if self.accept("GIVING"):
             while self.at_kind(WORD) and self.peek().upper not in RESERVED:
                 stmt.giving.append(self.next().upper)
         elif self.accept("OUTPUT"):
-            stmt.output_procedure = self.procedure_range()
+            stmt.output_procedure, stmt.output_pos = self.procedure_range()
         else:
             raise self.error("SORT needs GIVING files or an OUTPUT PROCEDURE")
         return stmt
 
-    def procedure_range(self) -> tuple[str, str]:
-        """[INPUT|OUTPUT] PROCEDURE IS first [THRU last]."""
+    def procedure_range(self) -> tuple[tuple[str, str], list[Position]]:
+        """[INPUT|OUTPUT] PROCEDURE IS first [THRU last]; the names and where they are."""
         self.expect("PROCEDURE")
         self.accept("IS")
+        first_pos = self.peek().pos
         first = self.name("a procedure name")
-        last = self.name("a procedure name") if self.accept("THRU", "THROUGH") else first
-        return first, last
+        last, last_pos = first, first_pos
+        if self.accept("THRU", "THROUGH"):
+            last_pos = self.peek().pos
+            last = self.name("a procedure name")
+        return (first, last), [first_pos, last_pos]
 
     def st_release(self) -> A.Stmt:
         stmt = A.Release(self.ref())

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from fakees.cobol import ast as A
 from fakees.cobol.data import INDEX, NUMERIC, fit_alnum, numeric_codec
-from fakees.cobol.errors import CobolRuntimeError
+from fakees.cobol.errors import CobolRuntimeError, Position
 from fakees.cobol.fileio import io_status
 from fakees.isam import status as S
 
@@ -62,18 +62,24 @@ def _key_function(compiler: Compiler, stmt: A.Sort) -> Callable[[bytes], tuple[A
     return key_of
 
 
+def _procedures(compiler: Compiler, names: tuple[str, str] | None,
+                where: list[Position]) -> tuple[int, int] | None:
+    """An INPUT or OUTPUT PROCEDURE's paragraph range; errors point at the name."""
+    if names is None:
+        return None
+    first_pos, last_pos = where if len(where) == 2 else (None, None)
+    return (compiler.proc_range(names[0], first_pos, None)[0],
+            compiler.proc_range(names[1], last_pos, None)[1])
+
+
 def build_sort(compiler: Compiler, stmt: A.Sort) -> Callable[[], None]:
     work, slot, size = _work(compiler, stmt.file)
     key_of = _key_function(compiler, stmt)
     using = [_declared(compiler, name) for name in stmt.using]
     giving = [_declared(compiler, name) for name in stmt.giving]
     runner = compiler.inst.run_range
-    in_proc = (compiler.proc_range(stmt.input_procedure[0], None, None)[0],
-               compiler.proc_range(stmt.input_procedure[1], None, None)[1]
-               ) if stmt.input_procedure else None
-    out_proc = (compiler.proc_range(stmt.output_procedure[0], None, None)[0],
-                compiler.proc_range(stmt.output_procedure[1], None, None)[1]
-                ) if stmt.output_procedure else None
+    in_proc = _procedures(compiler, stmt.input_procedure, stmt.input_pos)
+    out_proc = _procedures(compiler, stmt.output_procedure, stmt.output_pos)
     program = compiler.prog.program_id
     slots = compiler.slots
 

@@ -9,6 +9,7 @@ own positions and REPLACING works on whole tokens as the standard says.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,11 @@ class Token:
 
     def __repr__(self) -> str:
         return f"<{self.kind} {self.text!r} {self.pos}>"
+
+
+# a program's first header written before column 8: free-format source read as fixed
+FREE_FORMAT_HEADER = re.compile(r" {0,6}(IDENTIFICATION(?= +DIVISION)|ID(?= +DIVISION)"
+                                r"|PROGRAM-ID(?= *\.))", re.IGNORECASE)
 
 
 @dataclass
@@ -75,6 +81,15 @@ def read_lines(path: str, text: str, free: bool = False) -> list[Line]:
                 raw = raw[:raw.index(".") + 1]
             lines.append(Line(path, number, 1, raw))
             continue
+        misplaced = FREE_FORMAT_HEADER.match(raw)
+        if misplaced:
+            col = misplaced.start(1) + 1
+            raise CobolSyntaxError(
+                Position(path, number, col),
+                f"{misplaced.group(1).upper()} starts in column {col}; in fixed format it "
+                "belongs in area A, from column 8", raw.strip(),
+                "this looks like free-format source: compile it with cob -free (or "
+                "-C SOURCEFORMAT(FREE)), or make its first line >>SOURCE FORMAT FREE")
         if len(raw) < 7:
             continue
         indicator = raw[6]
@@ -293,8 +308,9 @@ def load_tokens(path: str, options: SourceOptions | None = None) -> list[Token]:
     try:
         text = Path(path).read_text(encoding="latin-1")
     except OSError as exc:
-        raise CobolSyntaxError(Position(path, 0, 0),
-                               f"cannot read source: {exc.strerror}") from None
+        raise CobolSyntaxError(Position(path, 0, 0), f"cannot read source: {exc.strerror}",
+                               hint="check the file name; a relative path is taken from "
+                                    "the current directory") from None
     return expand_copy(tokenize(path, text, options.free), options, depth=0)
 
 

@@ -106,3 +106,27 @@ def test_report_steps_compile_and_initialise_the_seed_file(cobdir: Cobdir, tmp_p
                            capture_output=True, check=True).stdout
     assert "Micro Focus File with Header (DAT)" in kinds
     assert "Micro Focus Index File (IDX)" in kinds
+
+
+FREE_SOURCE = ('IDENTIFICATION DIVISION.\nPROGRAM-ID. FR.\nPROCEDURE DIVISION.\n'
+               '    DISPLAY "free format ok" *> a free-format comment\n    STOP RUN.\n')
+
+
+def test_cob_free_format_options(cobdir: Cobdir, tmp_path: Path) -> None:
+    (tmp_path / "fr.cbl").write_text(FREE_SOURCE)
+    done = run(cobdir, tmp_path, "cob", "-u", "fr.cbl")
+    assert done.returncode != 0 and not (tmp_path / "fr.gnt").exists()
+    assert done.stderr.startswith("fr.cbl:1:1: error: IDENTIFICATION starts in column 1")
+    assert "hint: this looks like free-format source: compile it with cob -free" in done.stderr
+    for options in (["-free"], ["-C", "SOURCEFORMAT(FREE)"], ["-C", "sourceformat(free)"]):
+        (tmp_path / "fr.gnt").unlink(missing_ok=True)
+        done = run(cobdir, tmp_path, "cob", "-u", *options, "fr.cbl")
+        assert done.returncode == 0, (options, done.stderr)
+        done = run(cobdir, tmp_path, "cobrun", "fr")
+        assert (done.returncode, done.stdout) == (0, "free format ok\n"), options
+
+
+def test_cob_missing_source(cobdir: Cobdir, tmp_path: Path) -> None:
+    done = run(cobdir, tmp_path, "cob", "-u", "nosuch.cbl")
+    assert done.returncode != 0
+    assert done.stderr.startswith("nosuch.cbl: error: cannot read source: No such file")

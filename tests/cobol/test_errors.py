@@ -181,3 +181,154 @@ def test_absurd_table_size_is_a_compile_error(tmp_path: Path) -> None:
     head = HEAD.replace("01 T PIC X OCCURS 3.", "01 T PIC X(1000) OCCURS 99999999999.")
     err = compile_error(tmp_path, "           STOP RUN.\n", head)
     assert err.pos.line == 5 and "more than fakees allows" in err.message
+
+
+PROCS = """       IDENTIFICATION DIVISION.
+       PROGRAM-ID. GN.
+       DATA DIVISION.
+       WORKING-STORAGE SECTION.
+       01 X PIC 9 VALUE 1.
+       PROCEDURE DIVISION.
+       MAIN-PARA.
+           DISPLAY "A"
+"""
+
+
+@pytest.mark.parametrize(("statement", "col"), [
+    ("GO TO NOWHERE.", 18),
+    ("GO NOWHERE.", 15),
+    ("PERFORM NOWHERE.", 20),
+    ("PERFORM NOWHERE THRU DONE-PARA.", 20),
+    ("PERFORM DONE-PARA THRU NOWHERE.", 35),
+    ("PERFORM NOWHERE 2 TIMES.", 20),
+    ("GO TO DONE-PARA NOWHERE DEPENDING ON X.", 28),
+])
+def test_undefined_procedure_points_at_its_name(tmp_path: Path, statement: str,
+                                                col: int) -> None:
+    body = f"           {statement}\n       DONE-PARA.\n           STOP RUN.\n"
+    err = compile_error(tmp_path, body, PROCS)
+    assert err.message == "procedure 'NOWHERE' is not defined"
+    assert (err.pos.line, err.pos.col) == (9, col)
+    assert err.render().splitlines()[2] == " " * (4 + col - 1) + "^"
+
+
+def test_undefined_procedure_suggests_a_close_name(tmp_path: Path) -> None:
+    err = compile_error(tmp_path, "           PERFORM DONE-PAR.\n       DONE-PARA.\n", PROCS)
+    assert (err.pos.line, err.pos.col, err.hint) == (9, 20, "did you mean DONE-PARA?")
+
+
+def test_undefined_sort_procedure_points_at_its_name(tmp_path: Path) -> None:
+    head = PROCS.replace("       DATA DIVISION.\n", """       ENVIRONMENT DIVISION.
+       INPUT-OUTPUT SECTION.
+       FILE-CONTROL.
+           SELECT W ASSIGN TO "w.tmp".
+       DATA DIVISION.
+       FILE SECTION.
+       SD W.
+       01 W-REC PIC X(4).
+""")
+    body = ("           SORT W ON ASCENDING KEY W-REC\n"
+            "               INPUT PROCEDURE IS DONE-PARA\n"
+            "               OUTPUT PROCEDURE IS NOWHERE.\n"
+            "       DONE-PARA.\n           STOP RUN.\n")
+    err = compile_error(tmp_path, body, head)
+    assert err.message == "procedure 'NOWHERE' is not defined"
+    assert (err.pos.line, err.pos.col) == (18, 36)
+
+
+@pytest.mark.parametrize(("body", "where", "hint"), [
+    # a verb where an operand belongs: the statement before it is unfinished
+    ("           MOVE A TO\n           STOP RUN.\n", (11, 12),
+     ["STOP starts a new statement, so the MOVE statement before it is incomplete",
+      "form: MOVE item|literal TO item"]),
+    # a scope terminator likewise
+    ("           IF I = 4\n           MOVE A TO\n           END-IF.\n", (12, 12),
+     ["END-IF ends a scope here, so the MOVE statement before it is incomplete"]),
+    # the period closes the statement too early
+    ("           STOP.\n", (10, 16),
+     ["the period ends the STOP statement here", "form: STOP RUN [RETURNING value]"]),
+    ("           PERFORM 2 TIMES\n             DISPLAY A.\n", (11, 23),
+     ["END-PERFORM must close the PERFORM before the period"]),
+    # a near miss of the expected word
+    ("           PERFORM VARYING I FORM 1 BY 1 UNTIL I > 3\n           END-PERFORM.\n",
+     (10, 30), ["did you mean FROM?", "form: PERFORM name"]),
+    # a reserved word or a literal where a name belongs
+    ("           MOVE A TO COUNT.\n", (10, 22), ["COUNT is a reserved word"]),
+    ('           MOVE A TO "X".\n', (10, 22), ["a literal cannot stand here"]),
+    ("           MOVE A TO 5.\n", (10, 22), ["a number cannot stand here"]),
+    # the source ends inside a statement
+    ("           MOVE A TO", (10, 19), ["the source ends before the MOVE statement is complete"]),
+    # errors with no clue in the token still show the statement's form
+    ("           OPEN A.\n", (10, 17), ["form: OPEN INPUT|OUTPUT|I-O|EXTEND file"]),
+    ("           ACCEPT A FROM WEATHER.\n", (10, 26), ["form: ACCEPT item [FROM DATE"]),
+    ("           FROB A.\n", (10, 12), ["FROB is not a verb; if it names a paragraph"]),
+])
+def test_every_syntax_error_has_a_hint(tmp_path: Path, body: str, where: tuple[int, int],
+                                       hint: list[str]) -> None:
+    err = compile_error(tmp_path, body)
+    assert (err.pos.line, err.pos.col) == where, err.render()
+    for part in hint:
+        assert part in err.hint, err.render()
+    rendered = err.render().splitlines()
+    assert rendered[3].startswith("hint: ")
+    assert all(line.startswith("      ") for line in rendered[4:])
+
+
+@pytest.mark.parametrize(("old", "new", "hint"), [
+    ("01 A PIC X(3) VALUE \"ABC\".", "01 A PIC X(3) VALUE.", "form: level-number [name|FILLER]"),
+    ("01 I PIC 9 VALUE 4.", "01 I PIC 9 OCCURS MANY.", "form: level-number"),
+    ("01 I PIC 9 VALUE 4.", "01 I PIC 9 VALUE 4.\n       66 R RENAMES.", "form: 66 name RENAMES"),
+])
+def test_data_entry_errors_have_a_hint(tmp_path: Path, old: str, new: str, hint: str) -> None:
+    err = compile_error(tmp_path, "           STOP RUN.\n", HEAD.replace(old, new))
+    assert err.hint, err.render()
+    assert hint in err.hint
+
+
+def test_select_errors_have_a_hint(tmp_path: Path) -> None:
+    head = HEAD.replace("       DATA DIVISION.\n", """       ENVIRONMENT DIVISION.
+       INPUT-OUTPUT SECTION.
+       FILE-CONTROL.
+           SELECT F ASSIGN TO "f.dat" ACCESS MODE IS LINEAR.
+       DATA DIVISION.
+""")
+    err = compile_error(tmp_path, "           STOP RUN.\n", head)
+    assert "expected RANDOM or SEQUENTIAL or DYNAMIC, found 'LINEAR'" in err.message
+    assert "form: SELECT [OPTIONAL] file ASSIGN TO" in err.hint
+
+
+def test_unreadable_source_has_no_line_and_column(tmp_path: Path) -> None:
+    with pytest.raises(CobolSyntaxError) as info:
+        compile_source(str(tmp_path / "nosuch.cbl"))
+    text = info.value.render()
+    assert text.startswith(f"{tmp_path / 'nosuch.cbl'}: error: cannot read source: ")
+    assert "\nhint: check the file name" in text
+
+
+@pytest.mark.parametrize("first", ["IDENTIFICATION DIVISION.", "  ID DIVISION.",
+                                   "PROGRAM-ID. FR."])
+def test_free_format_source_compiled_as_fixed_points_at_free(tmp_path: Path,
+                                                            first: str) -> None:
+    path = tmp_path / "fr.cbl"
+    path.write_text(f"{first}\nPROGRAM-ID. FR.\nPROCEDURE DIVISION.\n    STOP RUN.\n")
+    with pytest.raises(CobolSyntaxError) as info:
+        compile_source(str(path))
+    err = info.value
+    col = len(first) - len(first.lstrip()) + 1
+    assert (err.pos.line, err.pos.col) == (1, col)
+    assert f"starts in column {col}; in fixed format it belongs in area A" in err.message
+    assert "cob -free" in err.hint and ">>SOURCE FORMAT FREE" in err.hint
+    compile_source(str(path), free=True)  # and it is fine as free format
+
+
+def test_fixed_format_headers_in_area_a_are_not_mistaken_for_free(tmp_path: Path) -> None:
+    path = tmp_path / "ok.cbl"
+    path.write_text("000100 IDENTIFICATION DIVISION.\n000200 PROGRAM-ID. OK.\n"
+                    "      *ID DIVISION.\n       PROCEDURE DIVISION.\n           STOP RUN.\n")
+    assert compile_source(str(path)).program_id == "OK"
+
+
+def test_undeclared_file_is_reported_at_its_statement(tmp_path: Path) -> None:
+    err = compile_error(tmp_path, "           DISPLAY A\n           OPEN INPUT NOFILE.\n")
+    assert err.message == "file NOFILE is not declared"
+    assert (err.pos.line, err.pos.col) == (11, 12)

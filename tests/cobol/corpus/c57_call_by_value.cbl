@@ -1,7 +1,7 @@
        IDENTIFICATION DIVISION.
        PROGRAM-ID. C57BYVALUE.
-      * CALL ... BY VALUE into a COBOL program, BY CONTENT of a
-      * literal, and RETURNING.
+      * CALL ... BY VALUE into a COBOL program, of an item and of a
+      * literal, beside BY REFERENCE for the result (BY CONTENT: c65).
        DATA DIVISION.
        WORKING-STORAGE SECTION.
        01 RESULT PIC S9(9) VALUE 0.
