@@ -47,7 +47,8 @@ import zlib
 from collections.abc import Callable, Mapping
 
 from fakees.isam.disk import BLOCK, Disk, DiskFile
-from fakees.isam.layout import CHANGES, CHANGES_AT
+from fakees.isam.layout import CHANGES, CHANGES_AT, DAT_HEADER, FormatError
+from fakees.isam.status import CORRUPT_INDEX, NOT_INDEXED_FILE
 
 _CAP = 32 * 1024  # each slot's room in a new journal
 SIZE = BLOCK + 2 * _CAP
@@ -187,7 +188,22 @@ def _plan(slots: list[Slot]) -> tuple[list[Image], tuple[int, ...]]:
 
 
 def _restore(slots: list[Slot], files: list[DiskFile]) -> str:
-    """Make the files what the slots say: "" if they already are, else "restored"."""
+    """Make the files what the slots say: "" if they already are, else "restored".
+
+    Only what a crash can leave is restored.  No commit makes a file shorter
+    than the smallest size a valid slot records (a cut is journalled with the
+    sizes before and after it), so a shorter file was cut outside fakees:
+    FormatError (9/161 if the data header is cut, else 9/041), and the files
+    and the journal stay as they are, instead of a file grown back with zeros
+    where its records were.
+    """
+    for f, file in enumerate(files):
+        floor = min(slot.sizes[f] for slot in slots)
+        if (size := file.size()) < floor:
+            status = NOT_INDEXED_FILE if f == 0 and size < DAT_HEADER else CORRUPT_INDEX
+            raise FormatError(status, f"{'index' if f else 'data'} file is {size} bytes, "
+                              f"shorter than any committed state ({floor} bytes): cut outside "
+                              f"fakees, not by a crash; nothing was restored")
     plan, sizes = _plan(slots)
     if all(files[f].size() == size for f, size in enumerate(sizes)) and all(
             files[f].read(offset, len(data)) == data for f, offset, data in plan):

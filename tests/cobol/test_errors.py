@@ -103,8 +103,9 @@ def test_non_numeric_data_in_a_move_is_163_at_its_line(tmp_path: Path) -> None:
 
 def test_program_not_found_is_173(tmp_path: Path) -> None:
     err = run_error(tmp_path, '           CALL "NOWHERE-PROGRAM".\n')
-    assert err.code == 173
+    assert err.code == 173 and (err.program, err.line) == ("BAD", 10)
     assert err.render().startswith("Load error : file 'NOWHERE-PROGRAM'")
+    assert err.render().endswith("in program BAD, line 10")
 
 
 def test_unhandled_file_error_is_an_io_error(tmp_path: Path) -> None:
@@ -118,13 +119,14 @@ def test_unhandled_file_error_is_an_io_error(tmp_path: Path) -> None:
        01 F-REC PIC X(4).
 """)
     path = tmp_path / "bad.cbl"
-    path.write_text(head + "           OPEN INPUT F.\n")
+    path.write_text(head + '           DISPLAY "ONE".\n           OPEN INPUT F.\n')
     unit = RunUnit(stdout=io.BytesIO(), cwd=str(tmp_path))
     with pytest.raises(CobolRuntimeError) as info:
         run_main(ProgramInstance(compile_source(str(path)), unit))
     text = info.value.render()
     assert text.startswith(f"I/O error : file '{tmp_path / 'NOTMAPPED'}'")
     assert "error code: 35" in text and "013     File not found" in text
+    assert text.endswith("in program BAD, line 18")
 
 
 def test_foreign_file_at_open_gives_a_status_not_a_traceback(tmp_path: Path) -> None:
@@ -147,6 +149,50 @@ def test_foreign_file_at_open_gives_a_status_not_a_traceback(tmp_path: Path) -> 
     assert run_main(ProgramInstance(compile_source(str(tmp_path / "bad.cbl")), unit)) == 0
     status = out.getvalue().decode("latin-1").strip()
     assert status.startswith("status ") and status != "status 00"
+
+
+@pytest.mark.parametrize(("damage", "status"), [
+    ("truncate data", "9" + chr(161)), ("truncate index", "9" + chr(41)),
+    ("remove index", "9" + chr(43)),
+], ids=["truncated-data", "truncated-index", "missing-index"])
+def test_a_damaged_indexed_file_at_open_gives_its_status(tmp_path: Path, damage: str,
+                                                         status: str) -> None:
+    """Micro Focus's extended statuses (9/161, 9/041, 9/043), read by a program, no traceback; the
+    data file cut inside its header is not taken for a crash and "restored" from the journal
+    (its last commit's bytes at their places, zeros everywhere else)."""
+    head = HEAD.replace("       DATA DIVISION.\n", """       ENVIRONMENT DIVISION.
+       INPUT-OUTPUT SECTION.
+       FILE-CONTROL.
+           SELECT F ASSIGN TO "ix.dat" ORGANIZATION INDEXED
+               RECORD KEY F-KEY FILE STATUS FS.
+       DATA DIVISION.
+       FILE SECTION.
+       FD F.
+       01 F-REC.
+          05 F-KEY PIC X(4).
+          05 F-VAL PIC X(60).
+""").replace("01 I PIC 9 VALUE 4.", "01 I PIC 9 VALUE 4.\n       01 FS PIC XX.")
+    body = ("           OPEN OUTPUT F\n" + "".join(
+        f'           MOVE "K{n:03d}" TO F-KEY WRITE F-REC\n' for n in range(40))
+        + "           CLOSE F\n")
+    (tmp_path / "make.cbl").write_text(head + body)
+    unit = RunUnit(stdout=io.BytesIO(), cwd=str(tmp_path))
+    assert run_main(ProgramInstance(compile_source(str(tmp_path / "make.cbl")), unit)) == 0
+    data, index = tmp_path / "ix.dat", tmp_path / "ix.dat.idx"
+    if damage == "truncate data":
+        data.write_bytes(data.read_bytes()[:100])
+    elif damage == "truncate index":
+        index.write_bytes(index.read_bytes()[:100])
+    else:
+        index.unlink()
+    (tmp_path / "read.cbl").write_text(
+        head + '           OPEN INPUT F\n           DISPLAY "status " FS.\n')
+    out = io.BytesIO()
+    unit = RunUnit(stdout=out, cwd=str(tmp_path))
+    assert run_main(ProgramInstance(compile_source(str(tmp_path / "read.cbl")), unit)) == 0
+    assert out.getvalue().decode("latin-1").strip() == f"status {status}"
+    if damage == "truncate data":  # not "recovered" from the journal into a file of zeros
+        assert data.stat().st_size == 100
 
 
 def test_invalid_function_argument_is_181_not_a_traceback(tmp_path: Path) -> None:
