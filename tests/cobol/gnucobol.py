@@ -11,7 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from fakees.isam.layout import DAT_HEADER, FormatError, check_data_header
+
 CACHE = Path(tempfile.gettempdir()) / "fakees-cobc-cache"
+_BDB_BTREE_MAGIC = (b"\x62\x31\x05\x00", b"\x00\x05\x31\x62")  # at 12, either byte order
 
 
 def have_cobc() -> bool:
@@ -69,12 +72,31 @@ class Outcome:
     files: dict[str, bytes]
 
 
+def indexed_kind(path: Path) -> str | None:
+    """"fakees" for a fakees indexed data file, "bdb" for a Berkeley DB file (GnuCOBOL's
+    indexed files: the primary key's and each alternate key's), else None, by content."""
+    if not path.is_file():
+        return None
+    with path.open("rb") as f:
+        head = f.read(DAT_HEADER)
+    if head[12:16] in _BDB_BTREE_MAGIC:
+        return "bdb"
+    try:
+        check_data_header(head)
+    except FormatError:
+        return None
+    return "fakees"
+
+
 def snapshot(directory: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
-    """Sequential files a run left behind (indexed files differ by design: not compared)."""
+    """The other files a run left behind, name to bytes: everything but indexed files
+    (told by content, see ``indexed_kind``; their records are compared by
+    ``tests.cobol.indexed_records``, since the on-disk formats differ by design), fakees'
+    index and journal files (.idx, .jnl) and compiled programs (.so, .gnt)."""
     out = {}
     for path in sorted(directory.iterdir()):
         if path.is_file() and not path.name.endswith(skip) and path.suffix not in (
-                ".idx", ".jnl", ".so", ".gnt") and not path.name.startswith("IDX"):
+                ".idx", ".jnl", ".so", ".gnt") and indexed_kind(path) is None:
             out[path.name] = path.read_bytes()
     return out
 

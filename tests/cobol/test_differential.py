@@ -1,8 +1,12 @@
 """Differential tests: every corpus program under GnuCOBOL and under fakees.
 
-Compared: stdout, return code, and the sequential files the run leaves behind.
-Indexed files are compared through what the programs read back (the on-disk
-formats differ by design: Berkeley DB there, Micro Focus-style here).
+Compared: stdout, return code, the other files the run leaves behind byte for
+byte (``snapshot``), and the records of every indexed file it leaves behind.
+The indexed files' on-disk formats differ by design (Berkeley DB there, Micro
+Focus-style here), so their records are compared instead: the same indexed
+files by name on both sides (one on one side only fails), and in each the same
+records, byte for byte, in primary key order, each side read by its own runtime
+(``tests.cobol.indexed_records``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import pytest
 
 from tests.cobol.fakees_runner import run_fakees
 from tests.cobol.gnucobol import build_all, have_cobc, run_gnucobol, snapshot
+from tests.cobol.indexed_records import assert_same_indexed_files
 
 CORPUS = Path(__file__).parent / "corpus"
 SUBS = CORPUS / "sub"
@@ -76,3 +81,4 @@ def test_same_as_gnucobol(source: Path, tmp_path: Path,
     assert got_out.decode("latin-1") == exp_out.decode("latin-1")
     assert got.code == expected.code
     assert snapshot(fdir) == snapshot(gdir)
+    assert_same_indexed_files(fdir, gdir, tmp_path / "dump")
