@@ -129,25 +129,36 @@ def test_unhandled_file_error_is_an_io_error(tmp_path: Path) -> None:
     assert text.endswith("in program BAD, line 18")
 
 
-def test_foreign_file_at_open_gives_a_status_not_a_traceback(tmp_path: Path) -> None:
-    head = HEAD.replace("       DATA DIVISION.\n", """       ENVIRONMENT DIVISION.
+def indexed_head(assign: str, record_bytes: int) -> str:
+    """HEAD with an indexed file F (key F-KEY, the first 4 bytes) assigned to ``assign``,
+    and its FILE STATUS in FS."""
+    rest = f"          05 F-VAL PIC X({record_bytes - 4}).\n" if record_bytes > 4 else ""
+    return HEAD.replace("       DATA DIVISION.\n", f"""       ENVIRONMENT DIVISION.
        INPUT-OUTPUT SECTION.
        FILE-CONTROL.
-           SELECT F ASSIGN TO "foreign.dat" ORGANIZATION INDEXED
+           SELECT F ASSIGN TO "{assign}" ORGANIZATION INDEXED
                RECORD KEY F-KEY FILE STATUS FS.
        DATA DIVISION.
        FILE SECTION.
        FD F.
        01 F-REC.
           05 F-KEY PIC X(4).
-""").replace("01 I PIC 9 VALUE 4.", "01 I PIC 9 VALUE 4.\n       01 FS PIC XX.")
-    (tmp_path / "foreign.dat").write_bytes(b"this is not an indexed file" * 10)
-    (tmp_path / "bad.cbl").write_text(head + '           OPEN INPUT F\n'
-                                      '           DISPLAY "status " FS.\n')
+{rest}""").replace("01 I PIC 9 VALUE 4.", "01 I PIC 9 VALUE 4.\n       01 FS PIC XX.")
+
+
+def open_status(tmp_path: Path, head: str) -> str:
+    """What FILE STATUS says after OPEN INPUT F, as a program run in ``tmp_path`` DISPLAYs it."""
+    (tmp_path / "read.cbl").write_text(
+        head + '           OPEN INPUT F\n           DISPLAY "status " FS.\n')
     out = io.BytesIO()
     unit = RunUnit(stdout=out, cwd=str(tmp_path))
-    assert run_main(ProgramInstance(compile_source(str(tmp_path / "bad.cbl")), unit)) == 0
-    status = out.getvalue().decode("latin-1").strip()
+    assert run_main(ProgramInstance(compile_source(str(tmp_path / "read.cbl")), unit)) == 0
+    return out.getvalue().decode("latin-1").strip()
+
+
+def test_foreign_file_at_open_gives_a_status_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "foreign.dat").write_bytes(b"this is not an indexed file" * 10)
+    status = open_status(tmp_path, indexed_head("foreign.dat", 4))
     assert status.startswith("status ") and status != "status 00"
 
 
@@ -160,18 +171,7 @@ def test_a_damaged_indexed_file_at_open_gives_its_status(tmp_path: Path, damage:
     """Micro Focus's extended statuses (9/161, 9/041, 9/043), read by a program, no traceback; the
     data file cut inside its header is not taken for a crash and "restored" from the journal
     (its last commit's bytes at their places, zeros everywhere else)."""
-    head = HEAD.replace("       DATA DIVISION.\n", """       ENVIRONMENT DIVISION.
-       INPUT-OUTPUT SECTION.
-       FILE-CONTROL.
-           SELECT F ASSIGN TO "ix.dat" ORGANIZATION INDEXED
-               RECORD KEY F-KEY FILE STATUS FS.
-       DATA DIVISION.
-       FILE SECTION.
-       FD F.
-       01 F-REC.
-          05 F-KEY PIC X(4).
-          05 F-VAL PIC X(60).
-""").replace("01 I PIC 9 VALUE 4.", "01 I PIC 9 VALUE 4.\n       01 FS PIC XX.")
+    head = indexed_head("ix.dat", 64)
     body = ("           OPEN OUTPUT F\n" + "".join(
         f'           MOVE "K{n:03d}" TO F-KEY WRITE F-REC\n' for n in range(40))
         + "           CLOSE F\n")
@@ -185,12 +185,7 @@ def test_a_damaged_indexed_file_at_open_gives_its_status(tmp_path: Path, damage:
         index.write_bytes(index.read_bytes()[:100])
     else:
         index.unlink()
-    (tmp_path / "read.cbl").write_text(
-        head + '           OPEN INPUT F\n           DISPLAY "status " FS.\n')
-    out = io.BytesIO()
-    unit = RunUnit(stdout=out, cwd=str(tmp_path))
-    assert run_main(ProgramInstance(compile_source(str(tmp_path / "read.cbl")), unit)) == 0
-    assert out.getvalue().decode("latin-1").strip() == f"status {status}"
+    assert open_status(tmp_path, head) == f"status {status}"
     if damage == "truncate data":  # not "recovered" from the journal into a file of zeros
         assert data.stat().st_size == 100
 
