@@ -12,9 +12,10 @@ import functools
 import math
 import time
 from collections.abc import Callable
-from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Context, Decimal, InvalidOperation
 from typing import Any
 
+from fakees.cobol.data import Number
 from fakees.cobol.errors import CobolSyntaxError, Position
 
 Arg = tuple[str, Callable[[], Any]]
@@ -56,6 +57,23 @@ def number_text(value: Any) -> str:
 
 def _decimal(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(value)
+
+
+def _unscaled(value: Number) -> tuple[int, int]:
+    """(integer, scale) of a value, trailing decimal zeros removed (cob_trim_decimal)."""
+    if type(value) is int:
+        return value, 0
+    sign, digit_tuple, exp = value.as_tuple()
+    m = int("".join(map(str, digit_tuple)) or "0")
+    m = -m if sign else m
+    assert isinstance(exp, int)
+    if exp > 0:
+        return m * 10 ** exp, 0
+    scale = -exp
+    while scale and m % 10 == 0:
+        m //= 10
+        scale -= 1
+    return m, scale
 
 
 def numval(data: bytes, currency: bool = False) -> Any:
@@ -148,6 +166,20 @@ def _trim(args: list[Arg]) -> Callable[[], bytes]:
     if mode == "TRAILING":
         return lambda: bytes(get()).rstrip(b" ")
     return lambda: bytes(get()).strip(b" ")
+
+
+# GnuCOBOL takes the square root in floating point and keeps 96 significant digits
+_SQRT_CONTEXT = Context(prec=96)
+
+
+def _divide(dividend: Number, divisor: int) -> Number:
+    """GnuCOBOL's decimal division (cob_decimal_div): 38 more decimals than the
+    dividend's, truncated."""
+    m, scale = _unscaled(dividend)
+    if not m:
+        return 0
+    q = abs(m) * 10 ** 38 // divisor
+    return Decimal(f"{'-' if m < 0 else ''}{q}E-{scale + 38}")
 
 
 def build(name: str, args: list[Arg], pos: Position,
@@ -245,10 +277,12 @@ def build(name: str, args: list[Arg], pos: Position,
         return lambda: sum(f() for f in fns)
     if name == "MEAN":
         need(1)
-        return lambda: _decimal(sum(f() for f in fns)) / len(fns)
+        if len(fns) == 1:
+            return fns[0]
+        return lambda: _divide(sum(f() for f in fns), len(fns))
     if name == "SQRT":
         a = first()
-        return lambda: _decimal(a()).sqrt()
+        return lambda: _SQRT_CONTEXT.sqrt(_decimal(a()))
     if name == "FACTORIAL":
         a = first()
         return lambda: math.factorial(int(a()))
