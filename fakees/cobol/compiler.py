@@ -455,6 +455,10 @@ class Compiler:
             value = FIGURATIVE_BYTES[expr.name]
             return lambda: value
         if isinstance(expr, A.FuncCall):
+            shaped = self.shaped(expr)
+            if shaped is not None:
+                sent = functions.sent
+                return lambda: sent(*shaped())
             fn = self.function(expr)
             if self.kind(expr) == "num":
                 return lambda: functions.number_text(fn()).encode()
@@ -483,7 +487,52 @@ class Compiler:
                 return lambda: format_display(item, get())
             read = acc.read
             return lambda: bytes(read())
+        if isinstance(expr, A.FuncCall):
+            shaped = self.shaped(expr)
+            if shaped is not None:
+                shown = functions.shown
+                return lambda: shown(*shaped())
         return self.alnum_expr(expr)
+
+    def shaped(self, expr: A.Expr) -> functions.Shaped | None:
+        """A numeric function result (or numeric argument) with the item that holds it,
+        for DISPLAY and MOVE to alphanumeric; None for an alphanumeric operand, a
+        reference-modified function and RANDOM (shown as a plain number)."""
+        if self.kind(expr) != "num":
+            return None
+        if isinstance(expr, A.Ref):
+            acc = self.access(expr)
+            get, item = self.num_getter(acc), acc.item
+            return lambda: (get(), item)
+        if isinstance(expr, A.NumLit):
+            value = Decimal(expr.text) if "." in expr.text else int(expr.text)
+            lit = functions.literal_item(expr.text)
+            return lambda: (value, lit)
+        if isinstance(expr, A.FuncCall):
+            name, args = expr.name, expr.args
+            if expr.ref_start is not None or name in functions.UNSHAPED:
+                return None
+            if name in functions.ARGUMENT_ITEM and (name != "MEAN" or len(args) == 1):
+                shaped_args = [self.shaped(arg) for arg in args]
+                if all(arg is not None for arg in shaped_args):
+                    return functions.argument_shaped(
+                        name, [arg for arg in shaped_args if arg is not None], expr.pos)
+            fn = self.num_expr(expr)
+            if name in functions.FIXED_DIGITS:
+                fixed = functions.implied_item(functions.FIXED_DIGITS[name], 0, False)
+                return lambda: (fn(), fixed)
+            if name in ("LENGTH", "BYTE-LENGTH") and len(args) == 1 and (
+                    isinstance(args[0], A.StrLit)
+                    or (isinstance(args[0], A.Ref) and args[0].ref_start is None)):
+                # a length known when compiling is a literal (a reference-modified or
+                # computed argument's is counted at run time, a computed result)
+                size = fn()
+                lit = functions.literal_item(str(size))
+                return lambda: (size, lit)
+        else:
+            fn = self.num_expr(expr)
+        value_item = functions.value_item
+        return lambda: value_item(fn())
 
     def function(self, expr: A.FuncCall) -> Callable[[], Any]:
         args = []

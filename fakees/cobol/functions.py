@@ -12,10 +12,12 @@ import functools
 import math
 import time
 from collections.abc import Callable
-from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Context, Decimal, InvalidOperation, localcontext
 from typing import Any
 
+from fakees.cobol.data import Item, Number, digits_text, format_display, numeric_codec
 from fakees.cobol.errors import CobolSyntaxError, Position
+from fakees.cobol.picture import NUMERIC, Picture
 
 Arg = tuple[str, Callable[[], Any]]
 
@@ -56,6 +58,132 @@ def number_text(value: Any) -> str:
 
 def _decimal(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(value)
+
+
+def _unscaled(value: Number) -> tuple[int, int]:
+    """(integer, scale) of a value, trailing decimal zeros removed (cob_trim_decimal)."""
+    if type(value) is int:
+        return value, 0
+    sign, digit_tuple, exp = value.as_tuple()
+    m = int("".join(map(str, digit_tuple)) or "0")
+    m = -m if sign else m
+    assert isinstance(exp, int)
+    if exp > 0:
+        return m * 10 ** exp, 0
+    scale = -exp
+    while scale and m % 10 == 0:
+        m //= 10
+        scale -= 1
+    return m, scale
+
+
+# ------------------------------------------------------------------ result items
+# A numeric function's result is a temporary item, and DISPLAY and MOVE to an
+# alphanumeric item show it through that item's picture, as they show a data item.
+# Micro Focus documents no size for it (a numeric function's definition gives only
+# its sign and whether it is integer), so these are GnuCOBOL's, found with cobc 3.1.
+
+# functions whose result is their (chosen) argument's item: ABS, MAX and MIN return
+# it, and so does MEAN of a single argument
+ARGUMENT_ITEM = frozenset({"ABS", "MAX", "MIN", "MEAN"})
+# functions with a fixed result picture, by its digits
+FIXED_DIGITS = {"DATE-OF-INTEGER": 8, "DAY-OF-INTEGER": 7}
+# RANDOM is a floating-point item in GnuCOBOL and fakees' generator differs anyway:
+# it keeps the plain number
+UNSHAPED = frozenset({"RANDOM"})
+
+# GMP's mp_bases[10].logb2 + 1 (64-bit limbs): mpz_sizeinbase(n, 10) estimates the
+# digits from the bit length, one too many at times, and GnuCOBOL sizes items by it
+_LOG10_2_FIXED = 0x4D104D427DE7FBCC + 1
+# digits past the run unit's decimal precision (runtime.COBOL_CONTEXT): an item this
+# wide (a SQRT result) is scaled in a wider context
+_WIDE = 60
+
+
+def _sizeinbase10(n: int) -> int:
+    return ((max(n.bit_length(), 1) * _LOG10_2_FIXED) >> 64) + 1
+
+
+@functools.lru_cache(maxsize=256)
+def implied_item(digits: int, scale: int, signed: bool) -> Item:
+    """A numeric DISPLAY item of ``digits`` digits, ``scale`` of them decimals."""
+    text = ("S" if signed else "") + f"9({digits - scale})" * (digits > scale) + (
+        f"V9({scale})" if scale else "")
+    pic = Picture(text, text, NUMERIC, digits, scale, signed, digits)
+    return Item("FUNCTION", 1, -1, size=digits, picture=pic, category=NUMERIC)
+
+
+def literal_item(text: str) -> Item:
+    """The item of a numeric literal: its digits as written, signed when it has a sign."""
+    body = text.lstrip("+-")
+    whole, _, decimals = body.partition(".")
+    return implied_item(len(whole) + len(decimals), len(decimals), body != text)
+
+
+def value_item(value: Number) -> tuple[Number, Item]:
+    """GnuCOBOL's item for a computed result (cob_alloc_field), and the value it holds.
+
+    Sized by the value: 9 digits (a 4-byte binary) while the integer fits 32 bits
+    (31 when negative) with under 10 decimals, 20 digits (8 bytes) within 64 bits
+    (63) and under 19 decimals, else as many digits as GMP estimates (at least the
+    decimals).  Signed only when negative; a 9-digit item keeps the low 9 digits.
+    """
+    m, scale = _unscaled(value)
+    negative = m < 0
+    bits = max(abs(m).bit_length(), 1)
+    if bits < 33 - negative and scale < 10:
+        digits = 9
+        if abs(m) >= 10 ** 9:
+            m = -(abs(m) % 10 ** 9) if negative else m % 10 ** 9
+            value = Decimal(m).scaleb(-scale) if scale else m
+    elif bits < 65 - negative and scale < 19:
+        digits = 20
+    else:
+        digits = max(_sizeinbase10(abs(m)), scale)
+    return value, implied_item(digits, scale, negative)
+
+
+@functools.lru_cache(maxsize=256)
+def _sign_separate_encoder(item: Item) -> Callable[[Number], bytes]:
+    return numeric_codec(item)[1]
+
+
+def shown(value: Number, item: Item) -> bytes:
+    """DISPLAY text of a function result held in ``item`` (as DISPLAY shows the item)."""
+    if item.sign_separate and item.signed and not item.scale:
+        return _sign_separate_encoder(item)(value)
+    if item.digits > _WIDE:
+        with localcontext(Context(prec=item.digits + 1)):
+            return format_display(item, value)
+    return format_display(item, value)
+
+
+def sent(value: Number, item: Item) -> bytes:
+    """A function result held in ``item`` sent to an alphanumeric receiver: its digits."""
+    if item.digits > _WIDE:
+        with localcontext(Context(prec=item.digits + 1)):
+            return digits_text(item, value)
+    return digits_text(item, value)
+
+
+Shaped = Callable[[], tuple[Number, Item]]
+
+
+def argument_shaped(name: str, args: list[Shaped], pos: Position) -> Shaped:
+    """ABS, MAX, MIN, MEAN of one argument: the value in its (first chosen) argument's item."""
+    if not args:
+        raise CobolSyntaxError(pos, f"FUNCTION {name} needs 1 argument(s)", name)
+    if name == "ABS":
+        a = args[0]
+
+        def absolute() -> tuple[Number, Item]:
+            value, item = a()
+            return abs(value), item
+        return absolute
+    if name == "MEAN":
+        return args[0]
+    pick = max if name == "MAX" else min
+    return lambda: pick((f() for f in args), key=lambda pair: pair[0])
 
 
 def numval(data: bytes, currency: bool = False) -> Any:
@@ -148,6 +276,20 @@ def _trim(args: list[Arg]) -> Callable[[], bytes]:
     if mode == "TRAILING":
         return lambda: bytes(get()).rstrip(b" ")
     return lambda: bytes(get()).strip(b" ")
+
+
+# GnuCOBOL takes the square root in floating point and keeps 96 significant digits
+_SQRT_CONTEXT = Context(prec=96)
+
+
+def _divide(dividend: Number, divisor: int) -> Number:
+    """GnuCOBOL's decimal division (cob_decimal_div): 38 more decimals than the
+    dividend's, truncated."""
+    m, scale = _unscaled(dividend)
+    if not m:
+        return 0
+    q = abs(m) * 10 ** 38 // divisor
+    return Decimal(f"{'-' if m < 0 else ''}{q}E-{scale + 38}")
 
 
 def build(name: str, args: list[Arg], pos: Position,
@@ -245,10 +387,12 @@ def build(name: str, args: list[Arg], pos: Position,
         return lambda: sum(f() for f in fns)
     if name == "MEAN":
         need(1)
-        return lambda: _decimal(sum(f() for f in fns)) / len(fns)
+        if len(fns) == 1:
+            return fns[0]
+        return lambda: _divide(sum(f() for f in fns), len(fns))
     if name == "SQRT":
         a = first()
-        return lambda: _decimal(a()).sqrt()
+        return lambda: _SQRT_CONTEXT.sqrt(_decimal(a()))
     if name == "FACTORIAL":
         a = first()
         return lambda: math.factorial(int(a()))
