@@ -303,3 +303,39 @@ def test_plain_calls_never_load_construct() -> None:
     done = subprocess.run([sys.executable, "-c", PLAIN_THEN_ERROR], capture_output=True,
                           text=True, check=True)  # fmt: skip
     assert done.stdout.split() == ["False", "True"]
+
+
+def _frame(kind: int, payload: bytes) -> bytes:
+    return wire.HEADER_STRUCT.pack(wire.MAGIC, kind, 0, 7, len(payload)) + payload
+
+
+# A last field whose length prefix says more bytes than the payload has left (BINP.md 1:
+# "a field that runs past the end" is an error). construct 2.10's *compiled* parsers read
+# such a field short without a word; definitions.py makes them check.
+SHORT_LAST_FIELDS = {
+    "hello client": _frame(wire.HELLO, b"\x01\x01" + struct.pack(">I", 9) + b"clp"),
+    "error message": _frame(wire.ERROR, b"\x00\x01" + struct.pack(">I", 4) + b"ab"),
+    "welcome server": _frame(
+        wire.WELCOME, struct.pack(">BIHIH", 1, 4096, 8, 99, 4) + struct.pack(">I", 2) + b"s"
+    ),
+    "call function": _frame(wire.CALL, struct.pack(">I", 10) + b"echo.x"),
+    "call string": _frame(
+        wire.CALL, struct.pack(">I", 6) + b"echo.x\x00\x01\x01\x01" + struct.pack(">I", 5) + b"ab"
+    ),
+    "call bytes": _frame(
+        wire.CALL, struct.pack(">I", 6) + b"echo.x\x00\x01\x03\x07" + struct.pack(">I", 3) + b"a"
+    ),
+    "call bigdecimal": _frame(
+        wire.CALL, struct.pack(">I", 6) + b"echo.x\x00\x01\x01\x06" + b"\0\0\0\2\0\0\0\x095"
+    ),
+    "reply string": _frame(wire.REPLY, b"\x00\x01\x02\x01" + struct.pack(">I", 4) + b"abc"),
+}
+
+
+@pytest.mark.parametrize("frame", SHORT_LAST_FIELDS.values(), ids=SHORT_LAST_FIELDS)
+def test_a_last_field_running_past_the_payload_is_malformed(frame: bytes) -> None:
+    for decode in (wire.decode, lambda f: wire.decode_reference(f[2], 7, f[wire.HEADER_SIZE :])):
+        with pytest.raises(RemoteProtocolError) as caught:
+            decode(frame)
+        assert caught.value.code == ErrorCode.MALFORMED_FRAME
+        assert "truncated, the payload ends inside this field" in caught.value.message
