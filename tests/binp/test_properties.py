@@ -56,6 +56,24 @@ def test_every_malformed_frame_is_rejected_as_malformed(frame: bytes) -> None:
     assert caught.value.message
 
 
+@given(bs.malformed_server_frames())
+def test_every_malformed_server_frame_is_rejected_as_malformed(frame: bytes) -> None:
+    with pytest.raises(RemoteProtocolError) as caught:
+        wire.decode(frame)
+    assert caught.value.code == ErrorCode.MALFORMED_FRAME
+
+
+@pytest.mark.parametrize("defect", bs.DEFECTS)
+@settings(max_examples=40)
+@given(frame=bs.frames(), rng=st.randoms(use_true_random=False))
+def test_each_defect_makes_any_frame_malformed(defect: str, frame: bytes, rng) -> None:
+    """Every cause BINP.md section 5 lists, applied to any valid frame of either side."""
+    bad = bs.malform(frame, bs.RandomPicker(rng), defect)
+    with pytest.raises(RemoteProtocolError) as caught:
+        wire.decode(bad)
+    assert caught.value.code == ErrorCode.MALFORMED_FRAME
+
+
 @given(bs.mutated_frames())
 def test_mutated_frames_decode_or_fail_with_a_binp_error(frame: bytes) -> None:
     conn = Connection(SERVER, Limits(max_frame=1 << 16))
