@@ -48,10 +48,11 @@ call_ids = st.integers(0, 2**32 - 1)
 
 
 def decimals() -> st.SearchStrategy[Decimal]:
+    """Any BigDecimal: up to 40 digits (past decimal's 28-digit context), any i32 scale."""
     return st.builds(
-        lambda unscaled, scale: Decimal(unscaled).scaleb(-scale),
-        st.integers(-(10**30), 10**30),
-        st.integers(-40, 40),
+        lambda unscaled, scale: Decimal(f"{unscaled}E{-scale}"),
+        st.integers(-(10**40), 10**40),
+        st.one_of(st.integers(-40, 40), st.integers(-(2**31), 2**31 - 1)),
     )
 
 

@@ -357,3 +357,21 @@ def test_a_last_field_running_past_the_payload_is_malformed(frame: bytes) -> Non
             decode(frame)
         assert caught.value.code == ErrorCode.MALFORMED_FRAME
         assert "truncated, the payload ends inside this field" in caught.value.message
+
+
+@settings(max_examples=300)
+@given(
+    st.integers(-(2**256), 2**256),
+    st.one_of(st.integers(-(2**31), 2**31 - 1), st.sampled_from([-(2**31), 2**31 - 1])),
+)
+def test_any_bigdecimal_on_the_wire_decodes_exactly(unscaled: int, scale: int) -> None:
+    """Any unscaled value and any i32 scale (BINP.md 2.1): decoded to exactly that number,
+    not rounded to the decimal context's 28 digits nor refused for an exponent past Emax."""
+    value = wire._unscaled_bytes(unscaled)
+    payload = (struct.pack(">I", 6) + b"echo.x" + struct.pack(">HBB", 1, Direction.IN,
+               ArgType.BIGDECIMAL) + struct.pack(">iI", scale, len(value)) + value)  # fmt: skip
+    frame = _frame(wire.CALL, payload)
+    [arg] = wire.decode(frame).args
+    sign, digits, exponent = arg.value.as_tuple()
+    assert (exponent, int("".join(map(str, digits))) * (-1 if sign else 1)) == (-scale, unscaled)
+    assert wire.encode(wire.decode(frame)) == frame
