@@ -30,8 +30,34 @@ from fakees.binp.wire import (
 
 __all__ = ["PAYLOADS", "ConstructError", "Frame", "Header", "compiled", "explain"]
 
-String = c.PascalString(c.Int32ub, "utf8")
-BigDecimal = c.Struct("scale" / c.Int32sb, "unscaled" / c.Prefixed(c.Int32ub, c.GreedyBytes))
+# construct 2.10's compiled parsers read a length-prefixed field with a bare `io.read(n)`, so a
+# field that runs past the payload's end came back short instead of failing (a HELLO naming a
+# 9-byte client followed by 3 bytes was accepted). Length-prefixed fields here parse through
+# `read_exact`, which fails such a read as the interpreted parsers do.
+_READ_EXACT = """
+    def read_exact(io, length):
+        data = io.read(length)
+        if len(data) != length:
+            raise StreamError(f"read {len(data)} of {length} bytes")
+        return data
+"""
+
+
+def _length_prefixed(macro: c.Construct, text: bool) -> c.Construct:
+    """`macro` (a u32-prefixed string or bytes) whose compiled parser checks the length."""
+
+    def emitparse(code: c.CodeGen) -> str:
+        code.append(_READ_EXACT)
+        data = f"read_exact(io, {c.Int32ub._compileparse(code)})"
+        return f"{data}.decode('utf8')" if text else data
+
+    macro._emitparse = emitparse
+    return macro
+
+
+String = _length_prefixed(c.PascalString(c.Int32ub, "utf8"), text=True)
+Blob = _length_prefixed(c.Prefixed(c.Int32ub, c.GreedyBytes), text=False)
+BigDecimal = c.Struct("scale" / c.Int32sb, "unscaled" / Blob)
 VALUES = {  # int keys: construct's compiler writes them into generated source
     int(ArgType.STRING): String,
     int(ArgType.LONG): c.Int64sb,
@@ -39,7 +65,7 @@ VALUES = {  # int keys: construct's compiler writes them into generated source
     int(ArgType.SHORT): c.Int16sb,
     int(ArgType.BOOLEAN): c.OneOf(c.Int8ub, [0, 1]),
     int(ArgType.BIGDECIMAL): BigDecimal,
-    int(ArgType.BYTES): c.Prefixed(c.Int32ub, c.GreedyBytes),
+    int(ArgType.BYTES): Blob,
 }
 TypeCode = c.OneOf(c.Int8ub, [int(t) for t in ArgType])
 CallArgument = c.Struct(

@@ -5,18 +5,25 @@
 
     @given(bs.client_frames())          # valid frames a client may send
     @given(bs.malformed_frames())       # frames every receiver must reject
+    @given(bs.malformed_server_frames())            # ... to throw at a client
     @given(bs.mutated_frames())         # valid frames with random damage (may stay valid)
     @given(bs.mutated_frames(bs.server_frames()))   # ... to throw at a client
 
 Values cover every type at its edges (64-bit extremes, non-ASCII text,
 BigDecimal scales and signs, empty bytes); `malformed_frames` draws one
-precise defect per frame from the list in protocol/BINP.md section 5.
+precise defect per frame, each MALFORMED_FRAME cause that protocol/BINP.md
+section 5 lists (`DEFECTS`).  The damage itself (`malform`, `mutate`) takes
+its choices from a `Picker`, so a campaign too big for Hypothesis can drive
+it with a seeded random.Random (`RandomPicker`).
 """
 
 from __future__ import annotations
 
+import random
 import struct
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any, Protocol
 
 from hypothesis import strategies as st
 
@@ -41,10 +48,11 @@ call_ids = st.integers(0, 2**32 - 1)
 
 
 def decimals() -> st.SearchStrategy[Decimal]:
+    """Any BigDecimal: up to 40 digits (past decimal's 28-digit context), any i32 scale."""
     return st.builds(
-        lambda unscaled, scale: Decimal(unscaled).scaleb(-scale),
-        st.integers(-(10**30), 10**30),
-        st.integers(-40, 40),
+        lambda unscaled, scale: Decimal(f"{unscaled}E{-scale}"),
+        st.integers(-(10**40), 10**40),
+        st.one_of(st.integers(-40, 40), st.integers(-(2**31), 2**31 - 1)),
     )
 
 
@@ -136,70 +144,233 @@ def _with_header(frame: bytes, **fields: int) -> bytes:
     return frame[:2] + bytes([kind, flags]) + struct.pack(">II", call_id, length) + frame[12:]
 
 
-@st.composite
-def malformed_frames(draw: st.DrawFn) -> bytes:
-    """One whole frame with exactly one defect that makes every receiver reject it."""
-    frame = draw(client_frames())
-    defect = draw(
-        st.sampled_from(
-            ["magic", "flags", "type", "trailing", "direction", "type_code", "boolean", "utf8"]
-        )
-    )
+# ---- damage driven by any source of choices ------------------------------------------------
+#
+# The defects and mutations below take their choices from a `Picker`, so that the same code
+# serves the Hypothesis strategies (choices drawn, shrinkable) and plain seeded random.Random
+# campaigns that need far more frames than Hypothesis draws quickly (tests/binp/test_fuzz_live.py).
+
+
+class Picker(Protocol):
+    def integer(self, low: int, high: int) -> int: ...
+    def choice(self, options: Sequence[Any]) -> Any: ...
+    def binary(self, min_size: int, max_size: int) -> bytes: ...
+
+
+class RandomPicker:
+    """Choices from a `random.Random` (seed it to replay a campaign)."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def integer(self, low: int, high: int) -> int:
+        return self.rng.randint(low, high)
+
+    def choice(self, options: Sequence[Any]) -> Any:
+        return self.rng.choice(options)
+
+    def binary(self, min_size: int, max_size: int) -> bytes:
+        return self.rng.randbytes(self.rng.randint(min_size, max_size))
+
+
+class _DrawPicker:
+    """Choices drawn by Hypothesis inside a composite strategy."""
+
+    def __init__(self, draw: st.DrawFn) -> None:
+        self.draw = draw
+
+    def integer(self, low: int, high: int) -> int:
+        return self.draw(st.integers(low, high))
+
+    def choice(self, options: Sequence[Any]) -> Any:
+        return self.draw(st.sampled_from(options))
+
+    def binary(self, min_size: int, max_size: int) -> bytes:
+        return self.draw(st.binary(min_size=min_size, max_size=max_size))
+
+
+# Every MALFORMED_FRAME cause in protocol/BINP.md section 5, as the defects `malform` makes:
+# bad magic, non-zero flags, unknown frame type, a field past the payload's end (the payload
+# cut short, its length field telling the truth), trailing bytes, invalid UTF-8 (function,
+# HELLO client, WELCOME server, ERROR message or a String argument), undefined direction
+# (IN in a REPLY included) or type, Boolean not 0/1, BigDecimal not minimal or of length 0.
+DEFECTS = (
+    "magic",
+    "flags",
+    "type",
+    "truncated",
+    "trailing",
+    "utf8",
+    "direction",
+    "type_code",
+    "boolean",
+    "bigdecimal_not_minimal",
+    "bigdecimal_empty",
+)
+_BAD_UTF8 = (b"\xff", b"\xc3", b"\xed\xa0\x80", b"a\x80", b"\xf4\x90\x80\x80", b"\xc0\xaf")
+# Bytes before the one String of these payloads, which is their last field.
+_STRING_AT = {wire.HELLO: 2, wire.WELCOME: 13, wire.ERROR: 2}
+# The frame that carries arguments on the same side as a frame without any.
+_ARGUMENT_KIND = {
+    wire.HELLO: wire.CALL,
+    wire.PING: wire.CALL,
+    wire.CALL: wire.CALL,
+    wire.WELCOME: wire.REPLY,
+    wire.ERROR: wire.REPLY,
+    wire.PONG: wire.REPLY,
+    wire.REPLY: wire.REPLY,
+}
+
+
+def malform(frame: bytes, pick: Picker, defect: str | None = None) -> bytes:
+    """`frame` (one valid frame, client's or server's) with one `defect` (default: any of
+    DEFECTS) that makes every receiver reject it as MALFORMED_FRAME, whatever its state
+    (as long as the result fits the receiver's max frame)."""
+    defect = defect or pick.choice(DEFECTS)
+    kind, call_id = frame[2], struct.unpack(">I", frame[4:8])[0]
     if defect == "magic":
-        magic = draw(st.binary(min_size=2, max_size=2).filter(lambda m: m != wire.MAGIC))
-        return magic + frame[2:]
+        magic = pick.binary(2, 2)
+        return (magic if magic != wire.MAGIC else b"PB") + frame[2:]
     if defect == "flags":
-        return _with_header(frame, flags=draw(st.integers(1, 255)))
+        return _with_header(frame, flags=pick.integer(1, 255))
     if defect == "type":
-        known = set(wire.FRAME_NAMES)
-        return _with_header(frame, kind=draw(st.integers(0, 255).filter(lambda k: k not in known)))
+        unknown = [k for k in range(256) if k not in wire.FRAME_NAMES]
+        return _with_header(frame, kind=pick.choice(unknown))
     if defect == "trailing":
-        extra = draw(st.binary(min_size=1, max_size=8))
+        extra = pick.binary(1, 8)
         return _with_header(frame + extra, length=len(frame) - wire.HEADER_SIZE + len(extra))
-    return _bad_argument_frame(draw, defect)
+    if defect == "truncated":
+        payload = frame[wire.HEADER_SIZE :]
+        if not payload:  # PING and PONG have nothing to cut: an empty argument list then
+            frame = _argument_frame(_ARGUMENT_KIND[kind], call_id, "echo.fuzz", 0, b"")
+            payload = frame[wire.HEADER_SIZE :]
+        cut = pick.integer(0, len(payload) - 1)
+        return _with_header(frame[: wire.HEADER_SIZE + cut], length=cut)
+    if defect == "utf8" and kind in _STRING_AT and pick.integer(0, 1):
+        at, bad = wire.HEADER_SIZE + _STRING_AT[kind], pick.choice(_BAD_UTF8)
+        payload = frame[wire.HEADER_SIZE : at] + struct.pack(">I", len(bad)) + bad
+        return _with_header(frame[: wire.HEADER_SIZE] + payload, length=len(payload))
+    return _with_bad_argument(frame, kind, call_id, defect, pick)
 
 
-def _bad_argument_frame(draw: st.DrawFn, defect: str) -> bytes:
-    """A CALL whose last argument is broken in the way `defect` names."""
-    good = draw(st.lists(arguments(), max_size=3))
-    if defect == "direction":
-        tail = bytes([draw(st.sampled_from([0, *range(4, 256)])), ArgType.STRING])
+def _with_bad_argument(frame: bytes, kind: int, call_id: int, defect: str, pick: Picker) -> bytes:
+    """A CALL or REPLY (`frame` itself if it is one) with one more argument, broken as
+    `defect` says, or a CALL whose function name is not UTF-8."""
+    function, args = "echo.fuzz", b""
+    count = 0
+    if kind in (wire.CALL, wire.REPLY):
+        event = wire.decode(frame)
+        count = len(event.args)
+        if kind == wire.CALL:
+            function = event.function
+        head = wire.HEADER_SIZE + (4 + len(function.encode()) if kind == wire.CALL else 0)
+        args = frame[head + 2 :]
+    kind = _ARGUMENT_KIND[kind]
+    reply = kind == wire.REPLY
+    valued = [Direction.OUT, Direction.INOUT] if reply else [Direction.IN, Direction.INOUT]
+    if defect == "utf8":
+        bad = pick.choice(_BAD_UTF8)
+        if not reply and pick.integer(0, 1):
+            return _argument_frame(kind, call_id, bad, count, args)
+        tail = bytes([pick.choice(valued), ArgType.STRING]) + struct.pack(">I", len(bad)) + bad
+    elif defect == "direction":
+        direction = pick.choice([0, *range(4, 256)])
+        if reply and pick.integer(0, 1):
+            direction = Direction.IN  # defined, but never in a REPLY
+        tail = bytes([direction, ArgType.STRING]) + struct.pack(">I", 1) + b"x"
     elif defect == "type_code":
-        tail = bytes([Direction.OUT, draw(st.sampled_from([0, *range(8, 256)]))])
+        undefined = [0, *range(8, 256)]
+        tail = bytes([Direction.INOUT if reply else Direction.OUT, pick.choice(undefined)])
     elif defect == "boolean":
-        tail = bytes([Direction.IN, ArgType.BOOLEAN, draw(st.integers(2, 255))])
-    else:
-        bad = draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"a\x80"]))
-        tail = bytes([Direction.IN, ArgType.STRING]) + struct.pack(">I", len(bad)) + bad
-    call = wire.encode(Call(draw(call_ids), "echo.fuzz", tuple(good)))
-    head, count_at = call[: wire.HEADER_SIZE], wire.HEADER_SIZE + 4 + len(b"echo.fuzz")
-    payload = call[wire.HEADER_SIZE :]
-    count = struct.unpack(">H", call[count_at : count_at + 2])[0]
-    payload = (
-        payload[: count_at - wire.HEADER_SIZE]
-        + struct.pack(">H", count + 1)
-        + payload[count_at - wire.HEADER_SIZE + 2 :]
-        + tail
-    )
-    return _with_header(head + payload, length=len(payload))
+        tail = bytes([pick.choice(valued), ArgType.BOOLEAN, pick.integer(2, 255)])
+    else:  # a BigDecimal: scale, then an unscaled value that is not minimal or empty
+        if defect == "bigdecimal_empty":
+            unscaled = b""
+        else:
+            minimal = wire._unscaled_bytes(pick.integer(-(2**70), 2**70))
+            sign = b"\xff" if minimal[0] & 0x80 else b"\x00"
+            unscaled = sign * pick.integer(1, 3) + minimal
+        tail = (
+            bytes([pick.choice(valued), ArgType.BIGDECIMAL])
+            + struct.pack(">iI", pick.integer(-(2**31), 2**31 - 1), len(unscaled))
+            + unscaled
+        )
+    return _argument_frame(kind, call_id, function, count + 1, args + tail)
+
+
+def _argument_frame(
+    kind: int, call_id: int, function: str | bytes, count: int, args: bytes
+) -> bytes:
+    """A CALL or REPLY frame from its parts: function (CALL), argument count, argument bytes."""
+    payload = struct.pack(">H", count) + args
+    if kind == wire.CALL:
+        name = function.encode() if isinstance(function, str) else function
+        payload = struct.pack(">I", len(name)) + name + payload
+    return wire.HEADER_STRUCT.pack(wire.MAGIC, kind, 0, call_id, len(payload)) + payload
+
+
+MUTATIONS = ("flip", "set", "cut", "insert", "delete", "length", "kind", "word", "sync")
+
+
+def mutate(frame: bytes, pick: Picker, rounds: int | None = None) -> bytes:
+    """`frame` with 1-3 (or `rounds`) random damages: bit flips, bytes set, inserted or
+    deleted, the frame cut short, the length field or type set, a u16/u32 (a count or a
+    length prefix?) overwritten anywhere, the length field made to fit again. The result
+    may still be valid."""
+    data = bytearray(frame)
+    for _ in range(rounds or pick.integer(1, 3)):
+        how = pick.choice(MUTATIONS)
+        at = pick.integer(0, max(len(data) - 1, 0))
+        if how == "flip" and data:
+            data[at] ^= 1 << pick.integer(0, 7)
+        elif how == "set" and data:
+            data[at] = pick.integer(0, 255)
+        elif how == "cut":
+            del data[at:]
+        elif how == "insert":
+            data[at:at] = pick.binary(1, 8)
+        elif how == "delete":
+            del data[at : at + pick.integer(1, 8)]
+        elif how == "length" and len(data) >= wire.HEADER_SIZE:
+            length = struct.unpack(">I", data[8:12])[0]
+            if pick.integer(0, 1):
+                length = pick.integer(0, 2**32 - 1)
+            else:
+                length = max(0, length + pick.integer(-4, 4))
+            data[8:12] = struct.pack(">I", min(length, 2**32 - 1))
+        elif how == "kind" and len(data) > 2:
+            data[2] = pick.choice([*wire.FRAME_NAMES, pick.integer(0, 255)])
+        elif how == "word" and data:
+            width = pick.choice([2, 4])
+            value = pick.choice([0, 1, 2, 3, 0x7F, 0x80, 0xFF, 0xFFFF, 0x7FFFFFFF, 2**32 - 1,
+                                 pick.integer(0, 2 ** (8 * width) - 1)])  # fmt: skip
+            data[at : at + width] = (value % 2 ** (8 * width)).to_bytes(width, "big")
+        elif how == "sync":
+            data = bytearray(fit_length(bytes(data)))
+    return bytes(data)
+
+
+def fit_length(frame: bytes) -> bytes:
+    """`frame` with its length field set to the bytes that follow the header (if it has one)."""
+    if len(frame) < wire.HEADER_SIZE:
+        return frame
+    return frame[:8] + struct.pack(">I", len(frame) - wire.HEADER_SIZE) + frame[12:]
+
+
+@st.composite
+def malformed_frames(draw: st.DrawFn, source: st.SearchStrategy[bytes] | None = None) -> bytes:
+    """One valid frame (from `source`, default client_frames()) with exactly one defect from
+    DEFECTS, so that every receiver rejects it as MALFORMED_FRAME (see `malform`)."""
+    return malform(draw(source if source is not None else client_frames()), _DrawPicker(draw))
+
+
+def malformed_server_frames() -> st.SearchStrategy[bytes]:
+    """Server frames every client must reject as MALFORMED_FRAME (a REPLY with an IN
+    argument among them), to throw at your client."""
+    return malformed_frames(server_frames())
 
 
 @st.composite
 def mutated_frames(draw: st.DrawFn, source: st.SearchStrategy[bytes] | None = None) -> bytes:
-    """A valid frame (from `source`, default client_frames()) with random damage: flips,
-    cuts, insertions, a wrong length."""
-    frame = bytearray(draw(source if source is not None else client_frames()))
-    for _ in range(draw(st.integers(1, 3))):
-        how = draw(st.sampled_from(["flip", "set", "cut", "insert", "length"]))
-        at = draw(st.integers(0, max(len(frame) - 1, 0)))
-        if how == "flip" and frame:
-            frame[at] ^= 1 << draw(st.integers(0, 7))
-        elif how == "set" and frame:
-            frame[at] = draw(st.integers(0, 255))
-        elif how == "cut":
-            del frame[at:]
-        elif how == "insert":
-            frame[at:at] = draw(st.binary(min_size=1, max_size=8))
-        elif how == "length" and len(frame) >= wire.HEADER_SIZE:
-            frame[8:12] = struct.pack(">I", draw(st.integers(0, 2**32 - 1)))
-    return bytes(frame)
+    """A valid frame (from `source`, default client_frames()) with random damage (`mutate`)."""
+    return mutate(draw(source if source is not None else client_frames()), _DrawPicker(draw))

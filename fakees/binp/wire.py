@@ -184,7 +184,9 @@ def _decimal_from_wire(index: int, raw: Any, call_id: int) -> Decimal:
             "is not minimally encoded",
             call_id,
         )
-    return Decimal(number).scaleb(-raw.scale)
+    # Built from text, exactly: `Decimal(number).scaleb(-scale)` rounded to the context's 28
+    # digits and refused exponents past its Emax (BINP allows any digits, any i32 scale).
+    return Decimal(f"{number}E{-raw.scale}")
 
 
 # ---- encoding ---------------------------------------------------------------------------

@@ -1,15 +1,30 @@
-"""Fuzzing a live listener: >= 100,000 random, mutated and malformed frames over loopback.
+"""Fuzzing a live listener: >= 100,000 random, mutated and malformed frames, each parsed.
 
 A real listener process (`python -m fakees.binp.server --echo`) on 127.0.0.1
-takes batches of frames on many connections from several threads while a
-well-behaved client keeps calling it.  The listener must never crash, its
-memory must stay bounded, every connection must end with all its answers, an
-Error frame or a close (never a hang), and the good client must be served
-throughout.
+gets, on each of some 110,000 connections, an optional valid prefix (HELLO,
+calls, pings) and then fuzzed frames: valid frames mutated at random, frames
+with one defect from BINP.md section 5, random bytes, random payloads under a
+plausible header, all drawn fresh from a seeded random.Random.  A listener
+closes a connection at the first frame it rejects, so each connection carries
+one bad frame (after any mutants that stayed valid); only frames the listener
+gets whole, or rejects by their header, count.
+
+Every connection's outcome is known in advance: a model `Connection(SERVER)`
+reads the same bytes, and `answer_to` says what the echo listener answers each
+valid call.  The listener must send exactly those answers (every byte valid
+BINP), then the model's fatal Error and a close for a bad frame, or just a
+close when the bytes end inside a frame (the client half-closes); never a hang
+(socket timeouts fail the test).  Meanwhile a well-behaved client keeps being
+served, the listener's memory stays bounded, and its stderr, kept in a file,
+shows no traceback (an exception in a handler drops the connection and would
+otherwise pass for a close).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import itertools
 import random
 import socket
 import struct
@@ -19,7 +34,7 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -29,23 +44,41 @@ from hypothesis import strategies as st
 from fakees.binp import strategies as bs
 from fakees.binp import wire
 from fakees.binp.client import BinpClient, RemoteCallError
+from fakees.binp.connection import NEED_DATA, SERVER, Connection, Limits, negotiated_version
 from fakees.binp.events import (
+    ZERO,
     ArgType,
     Argument,
     Call,
     Direction,
+    Error,
     ErrorCode,
+    Event,
     Hello,
     Ping,
+    Pong,
+    RemoteProtocolError,
+    Reply,
     Welcome,
+    is_fatal,
 )
 from tests.conftest import free_port
 
-FRAMES_TO_THROW = 100_000
+BAD_FRAMES = 100_000  # fuzzed frames the listener must parse and reject
+SEED = 20061023
+WORKERS = 4
+TIMEOUT = 15.0  # seconds a connection may wait for the listener: longer is a hang
+LIMITS = Limits(max_frame=4096)  # the fuzz listener's settings (fixture below)
+WELCOME = Welcome(1, 4096, LIMITS.max_args, LIMITS.max_string, LIMITS.max_pending,
+                  "fakees BINP listener")  # fmt: skip
 SENTINEL = 0xFFFFFFFF
 HELLO = wire.encode(Hello(client="fuzz"))
+HELLOS = [wire.encode(Hello(1, high, name)) for high in (1, 1, 2, 255) for name in ("fuzz", "")]
 PING_SENTINEL = wire.encode(Ping(SENTINEL))
-FATAL_CODES = {c for c in ErrorCode if c < 100}
+LINGER_RST = struct.pack("ii", 1, 0)  # close with RST: 100,000 connections, no TIME_WAIT
+TIMEVAL = struct.pack("ll", int(TIMEOUT), 0)
+KINDS = ("mutated", "malformed", "random", "random_payload")
+KIND_WEIGHTS = (5, 3, 1, 1)
 
 
 def rss_kib(pid: int) -> int:
@@ -56,156 +89,303 @@ def rss_kib(pid: int) -> int:
 
 
 @dataclass
-class Corpus:
-    valid: list[bytes]
-    malformed: list[bytes]
-    mutated: list[bytes]
+class Pool:
+    """Valid frames drawn by the strategies: prefixes, and the raw material of the fuzz."""
+
+    prefixes: list[bytes]  # Calls and Pings, for valid prefixes
+    frames: list[bytes]  # any valid frame of either side, to mutate or break
 
 
-def build_corpus() -> Corpus:
-    """A few thousand frames drawn by the strategies; the batches below are mixes of them."""
-    corpus = Corpus([], [], [])
+def build_pool() -> Pool:
+    pool = Pool([], [])
 
-    @settings(
-        max_examples=300,
-        database=None,
-        deadline=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(
-        st.lists(bs.calls().map(wire.encode), min_size=1, max_size=12),
-        st.lists(bs.malformed_frames(), max_size=2),
-        st.lists(bs.mutated_frames(), max_size=4),
-    )
-    def collect(valid: list[bytes], malformed: list[bytes], mutated: list[bytes]) -> None:
-        corpus.valid.extend(valid)
-        corpus.malformed.extend(malformed)
-        corpus.mutated.extend(mutated)
+    @settings(max_examples=300, database=None, deadline=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(st.lists(bs.client_events(), min_size=4, max_size=12), st.lists(bs.server_frames()))
+    def collect(events: list[Event], server_frames: list[bytes]) -> None:
+        pool.prefixes += [wire.encode(e) for e in events if isinstance(e, Call | Ping)]
+        pool.frames += [wire.encode(e) for e in events] + server_frames
 
     collect()
-    corpus.valid += [wire.encode(Ping(i)) for i in range(50)]
-    return corpus
+    return pool
+
+
+def answer_to(call: Call) -> Event:
+    """What the --echo listener answers a valid `call` with (a call error's message aside)."""
+    call_id = call.call_id
+    if LIMITS.violation(call):
+        return Error(call_id, ErrorCode.LIMIT_EXCEEDED, "")
+    if call.function == "initialize":
+        if [(a.direction, a.type) for a in call.args] == [(Direction.IN, ArgType.BOOLEAN)]:
+            return Reply(call_id, ())
+        return Error(call_id, ErrorCode.BAD_ARGUMENTS, "")
+    service, dot, operation = call.function.partition(".")
+    if not (dot and service and operation):
+        return Error(call_id, ErrorCode.UNKNOWN_FUNCTION, "")
+    if service != "echo":
+        return Error(call_id, ErrorCode.UNKNOWN_SERVICE, "")
+    outputs = tuple(
+        Argument(a.direction, a.type, a.value if a.direction is Direction.INOUT else ZERO[a.type])
+        for a in call.args
+        if a.direction is not Direction.IN
+    )
+    return Reply(call_id, outputs)
 
 
 @dataclass
-class Outcome:
-    kind: str  # "answered" (sentinel Pong), "error" (fatal Error then close), "closed"
-    answers: int
-    fatal_code: int | None = None
+class Plan:
+    """One connection: the bytes to send and everything the listener must answer."""
+
+    index: int
+    data: bytes = b""
+    answers: list[tuple[Event, bytes]] = field(default_factory=list)  # per valid frame
+    fatal: Error | None = None  # the Error that rejects the bad frame, then a close
+    incomplete: bool = False  # the bytes end inside a frame: half-close, expect a close
+    units: list[tuple[str, str, bytes]] = field(default_factory=list)  # (kind, outcome, bytes)
 
 
-def throw(port: int, payload: bytes) -> Outcome:
-    """Send one batch, then read until the sentinel Pong, a fatal Error or the close."""
-    answers = 0
-    fatal: int | None = None
-    buf = b""
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+def fuzz_unit(rng: random.Random, pick: bs.RandomPicker, pool: Pool) -> tuple[str, bytes]:
+    kind = rng.choices(KINDS, KIND_WEIGHTS)[0]
+    if kind == "mutated":
+        frame = bs.mutate(rng.choice(pool.frames), pick)
+        return kind, bs.fit_length(frame) if rng.random() < 0.75 else frame
+    if kind == "malformed":
+        return kind, bs.malform(rng.choice(pool.frames), pick)
+    if kind == "random":
+        return kind, rng.randbytes(rng.randint(1, 300))
+    payload = rng.randbytes(rng.randint(0, 200))
+    header = wire.HEADER_STRUCT.pack(
+        wire.MAGIC, rng.choice(list(wire.FRAME_NAMES)), 0, rng.getrandbits(32), len(payload)
+    )
+    return kind, header + payload
+
+
+def plan_connection(index: int, pool: Pool) -> Plan:
+    """Connection `index` of the campaign, the same every run (seeded by SEED and index)."""
+    rng = random.Random(SEED * 1_000_003 + index)
+    pick = bs.RandomPicker(rng)
+    plan, model = Plan(index), Connection(SERVER, LIMITS)
+    sent = []
+    if rng.random() < 0.85:  # else the fuzz meets a listener still waiting for HELLO
+        sent = [rng.choice(HELLOS), *rng.sample(pool.prefixes, rng.choice([0, 0, 0, 1, 3]))]
+    assert feed(model, b"".join(sent), plan) == "answered"
+    for _ in range(4):  # a mutant that stays valid is answered: then another one
+        kind, unit = fuzz_unit(rng, pick, pool)
+        # Nothing to throw (a mutant cut to nothing), or a first frame cut short, which the
+        # listener only buffers until the close: keep one in five of those, redraw the rest.
+        while not unit or (cut_short(unit) and rng.random() < 0.8):
+            kind, unit = fuzz_unit(rng, pick, pool)
+        sent.append(unit)
+        outcome = feed(model, unit, plan)
+        plan.units.append((kind, outcome, unit))
+        if kind == "malformed":  # the strategy's promise, checked against the codec
+            assert plan.fatal is not None and plan.fatal.code == ErrorCode.MALFORMED_FRAME, (
+                f"connection {index}: malformed frame {unit.hex()} gave {outcome} {plan.fatal}"
+            )
+        if outcome != "answered":
+            break
+    plan.data = b"".join(sent)
+    return plan
+
+
+def cut_short(unit: bytes) -> bool:
+    """Whether the listener would wait for more of `unit`'s first frame (header passed)."""
+    if len(unit) < wire.HEADER_SIZE:
+        return True
+    magic, kind, flags, _, length = wire.HEADER_STRUCT.unpack(unit[: wire.HEADER_SIZE])
+    if magic != wire.MAGIC or flags or kind not in wire.FRAME_NAMES:
+        return False
+    return len(unit) < wire.HEADER_SIZE + length <= LIMITS.max_frame
+
+
+def feed(model: Connection, data: bytes, plan: Plan) -> str:
+    """Let the model listener read `data`: 'answered' (all whole, valid frames), 'rejected'
+    (plan.fatal says how) or 'incomplete' (they end inside a frame)."""
+    if data:  # (b"" would tell the model the stream ended)
+        model.receive_data(data)
+    while True:
         try:
-            sock.sendall(payload)
+            event = model.next_event()
+        except RemoteProtocolError as exc:
+            plan.fatal = Error(exc.call_id, exc.code, exc.message)
+            return "rejected"
+        if event is NEED_DATA:
+            plan.incomplete = model.buffered > 0
+            return "incomplete" if plan.incomplete else "answered"
+        if isinstance(event, Hello):
+            answer: Event = dataclasses.replace(WELCOME, version=negotiated_version(event))
+        elif isinstance(event, Ping):
+            answer = Pong(event.call_id)
+        else:
+            answer = answer_to(event)
+        plan.answers.append((answer, model.send(answer)))
+
+
+def talk(port: int, plan: Plan) -> None:
+    """Send the plan's bytes on a fresh connection and check every byte that comes back."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_RST)
+    # A hang fails the test: the kernel's timeouts, so Python need not poll before each call
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, TIMEVAL)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, TIMEVAL)
+    try:
+        sock.connect(("127.0.0.1", port))
+        try:
+            sock.sendall(plan.data)
+            if plan.incomplete:
+                sock.shutdown(socket.SHUT_WR)  # the listener sees the end of the stream
         except (BrokenPipeError, ConnectionResetError):
-            return Outcome("closed", answers)
-        while True:
-            while len(buf) >= wire.HEADER_SIZE:
-                magic, kind, _, call_id, length = struct.unpack(">2sBBII", buf[:12])
-                assert magic == wire.MAGIC, f"listener sent a bad frame: {buf[:12].hex()}"
-                if len(buf) < wire.HEADER_SIZE + length:
-                    break
-                frame, buf = buf[: wire.HEADER_SIZE + length], buf[wire.HEADER_SIZE + length :]
-                event = wire.decode(frame)  # every byte the listener sends must be valid BINP
-                answers += 1
-                if kind == wire.PONG and call_id == SENTINEL:
-                    return Outcome("answered", answers)
-                if kind == wire.ERROR and event.code in FATAL_CODES:
-                    fatal = event.code
-            try:
-                data = sock.recv(65536)  # a timeout here (a hang) fails the test
-            except ConnectionResetError:
-                data = b""
-            if not data:
-                return Outcome("error" if fatal else "closed", answers, fatal)
-            buf += data
+            pass  # it rejected a header before the rest arrived; its answer is still queued
+        frames, closed = receive(sock, None if plan.fatal or plan.incomplete else len(plan.answers))
+    finally:
+        sock.close()
+    where = f"connection {plan.index} (sent {plan.data[:300].hex()})"
+    expected = list(plan.answers) + ([(plan.fatal, b"")] if plan.fatal else [])
+    assert len(frames) == len(expected), f"{where}: got {frames}, expected {expected}"
+    for (raw, got), (want, want_raw) in zip(frames, expected, strict=True):
+        if isinstance(want, Error):  # a call error's text is the listener's own; a fatal's
+            assert isinstance(got, Error) and got.call_id == want.call_id, (where, got, want)
+            assert got.code == want.code, f"{where}: got {got}, expected {want}"
+            if is_fatal(want.code):
+                assert got.message == want.message, f"{where}: got {got}, expected {want}"
+        else:  # the exact bytes: a Welcome with the limits, a Pong, the echo's Reply
+            assert raw == want_raw, f"{where}: got {got}, expected {want}"
+    if plan.fatal or plan.incomplete:
+        assert closed, f"{where}: not closed after {expected}"
 
 
-def good_client(port: int, stop: threading.Event, results: list[str]) -> None:
-    """A well-behaved client calling echo over one connection for the whole campaign."""
+def receive(sock: socket.socket, frames_wanted: int | None) -> tuple[list, bool]:
+    """(raw frame, event) pairs until `frames_wanted` or the close; every byte must decode."""
+    data, frames, closed = b"", [], False
+    while frames_wanted is None or len(frames) < frames_wanted:
+        try:
+            chunk = sock.recv(65536)
+        except ConnectionResetError:
+            chunk = b""
+        except BlockingIOError:  # SO_RCVTIMEO expired
+            raise TimeoutError(f"no answer for {TIMEOUT} s after {frames}") from None
+        if not chunk:
+            closed = True
+            break
+        data += chunk
+        while len(data) >= wire.HEADER_SIZE:
+            end = wire.HEADER_SIZE + struct.unpack(">I", data[8:12])[0]
+            if len(data) < end:
+                break
+            frames.append((data[:end], wire.decode(data[:end])))  # raises if not valid BINP
+            data = data[end:]
+    assert not data, f"the listener sent {data.hex()}, not a whole frame"
+    return frames, closed
+
+
+@dataclass
+class Tally:
+    connections: int = 0
+    units: Counter = field(default_factory=Counter)  # (kind, outcome)
+    fatal_codes: Counter = field(default_factory=Counter)
+    bad_frames: set[bytes] = field(default_factory=set)  # digests of distinct rejected frames
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def rejected(self) -> int:
+        return sum(n for (_, outcome), n in self.units.items() if outcome == "rejected")
+
+    def add(self, plan: Plan) -> None:
+        with self.lock:
+            self.connections += 1
+            self.units.update((kind, outcome) for kind, outcome, _ in plan.units)
+            if plan.fatal:
+                self.fatal_codes[ErrorCode(plan.fatal.code).name] += 1
+                self.bad_frames.add(hashlib.blake2b(plan.units[-1][2], digest_size=8).digest())
+
+
+def campaign(port: int, pool: Pool, tally: Tally, indexes, target: int) -> None:
+    """Worker threads take connection numbers until the listener has rejected `target`."""
+
+    def worker() -> None:
+        while tally.rejected < target:
+            plan = plan_connection(next(indexes), pool)
+            talk(port, plan)
+            tally.add(plan)
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as threads:
+        for future in [threads.submit(worker) for _ in range(WORKERS)]:
+            future.result()
+
+
+def good_client(port: int, stop: threading.Event, results: list[str], slowest: list) -> None:
+    """A well-behaved client calling echo over one connection for the whole campaign, a
+    call every few milliseconds; `slowest` gets its longest wait for an answer."""
     with BinpClient("127.0.0.1", port, timeout=30) as client:
         client.initialize(True)
-        n = 0
-        while not stop.is_set():
+        n, slowest[:] = 0, [0.0]
+        while not stop.wait(0.005):
             n += 1
             payload = f"call {n} " + "x" * (n % 300)
+            started = time.monotonic()
             got = client.call("echo.check", [Argument(Direction.INOUT, ArgType.STRING, payload)])
+            slowest[0] = max(slowest[0], time.monotonic() - started)
             results.append("ok" if got == [payload] else f"wrong answer {got!r}")
 
 
+def no_traceback(stderr: Path) -> None:
+    text = stderr.read_text(errors="replace")
+    assert "Traceback" not in text, f"the listener logged an exception:\n{text[-3000:]}"
+
+
 @pytest.fixture
-def fuzz_listener(reaper):
+def fuzz_listener(reaper, tmp_path):
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "fakees.binp.server", "--port", str(port), "--echo",
-         "--max-frame", "4096", "--read-timeout", "1", "--idle-timeout", "20",
-         "--max-connections", "64"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    stderr = tmp_path / "listener.stderr"
+    with stderr.open("w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "fakees.binp.server", "--port", str(port), "--echo",
+             "--max-frame", "4096", "--read-timeout", "1", "--idle-timeout", "20",
+             "--max-connections", "64"],
+            stdout=subprocess.PIPE, stderr=err, text=True,
+        )  # fmt: skip
     reaper.track(proc.pid)
-    assert proc.stdout.readline().startswith("listening on"), proc.stderr.read()
-    yield port, proc
+    assert proc.stdout.readline().startswith("listening on"), stderr.read_text()
+    yield port, proc, stderr
     proc.kill()
     proc.wait(timeout=10)
+    no_traceback(stderr)
 
 
 @pytest.mark.slow
 def test_live_listener_survives_100k_fuzzed_frames(fuzz_listener) -> None:
-    port, proc = fuzz_listener
-    corpus = build_corpus()
-    rng = random.Random(20061023)
-    batches: list[tuple[str, bytes, int]] = []  # (kind, bytes, frames in it)
-    thrown = 0
-    while thrown < FRAMES_TO_THROW:
-        kind = rng.choices(["valid", "malformed", "mutated", "garbage"], [6, 2, 2, 0.2])[0]
-        frames = rng.choices(corpus.valid, k=rng.randint(20, 120))
-        if kind == "malformed":
-            frames.insert(rng.randint(0, len(frames)), rng.choice(corpus.malformed))
-        elif kind == "mutated":
-            for _ in range(rng.randint(1, 3)):
-                frames.insert(rng.randint(0, len(frames)), rng.choice(corpus.mutated))
-        elif kind == "garbage":
-            frames = [rng.randbytes(rng.randint(1, 400))]
-        prefix = b"" if kind == "garbage" else HELLO
-        batches.append((kind, prefix + b"".join(frames) + PING_SENTINEL, len(frames)))
-        thrown += len(frames)
-
-    stop, served = threading.Event(), []
-    good = threading.Thread(target=good_client, args=(port, stop, served), daemon=True)
+    port, proc, stderr = fuzz_listener
+    started = time.monotonic()
+    pool = build_pool()
+    tally, indexes = Tally(), itertools.count()
+    stop, served, slowest = threading.Event(), [], [0.0]
+    good = threading.Thread(target=good_client, args=(port, stop, served, slowest), daemon=True)
     good.start()
-    warm = len(batches) // 10
-    with ThreadPoolExecutor(max_workers=12) as pool:
-        first = list(pool.map(lambda b: throw(port, b[1]), batches[:warm]))
-        rss_warm = rss_kib(proc.pid)
-        rest = list(pool.map(lambda b: throw(port, b[1]), batches[warm:]))
+    campaign(port, pool, tally, indexes, BAD_FRAMES // 10)
+    rss_warm = rss_kib(proc.pid)
+    campaign(port, pool, tally, indexes, BAD_FRAMES)
     rss_end = rss_kib(proc.pid)
     stop.set()
     good.join(timeout=30)
-    outcomes = first + rest
 
     assert proc.poll() is None, "the listener died"
-    assert thrown >= FRAMES_TO_THROW
-    by_kind: dict[str, Counter] = {}
-    for (kind, _, count), outcome in zip(batches, outcomes, strict=True):
-        by_kind.setdefault(kind, Counter())[outcome.kind] += 1
-        if kind == "valid":  # every frame answered, in one piece
-            assert outcome.kind == "answered" and outcome.answers == count + 2
-        elif kind == "malformed":  # the defect is found: an Error naming it, then a close
-            assert outcome.kind == "error" and outcome.fatal_code in FATAL_CODES, outcome
-    print(f"\nframes thrown {thrown} in {len(batches)} connections; outcomes {by_kind}")
+    by_kind = {k: {o: n for (k2, o), n in sorted(tally.units.items()) if k2 == k} for k in KINDS}
+    print(f"\n{tally.connections} connections in {time.monotonic() - started:.1f} s; "
+          f"fuzzed frames by kind and outcome: {by_kind}")  # fmt: skip
+    print(f"rejected {tally.rejected} ({len(tally.bad_frames)} distinct) with "
+          f"{dict(tally.fatal_codes)}")  # fmt: skip
     print(f"listener RSS {rss_warm} KiB after warm-up, {rss_end} KiB at the end")
-    print(f"good client: {len(served)} calls served meanwhile")
+    print(f"good client: {len(served)} calls served meanwhile, the slowest in "
+          f"{slowest[0]:.3f} s")  # fmt: skip
+    assert tally.rejected >= BAD_FRAMES
+    assert len(tally.bad_frames) >= 0.8 * tally.rejected, "the fuzz repeats itself"
     assert rss_end - rss_warm < 64 * 1024, "listener memory grew by more than 64 MiB"
     assert served and set(served) == {"ok"}, f"good client: {Counter(served)}"
-    # and it still serves a fresh client
+    assert slowest[0] < 5, f"the good client waited {slowest[0]:.1f} s for an answer"
+    # and it still serves a fresh client, and logged no exception
     with BinpClient("127.0.0.1", port, timeout=10) as client:
         client.ping()
+    no_traceback(stderr)
 
 
 def read_frames(sock: socket.socket) -> list:
@@ -222,7 +402,7 @@ def read_frames(sock: socket.socket) -> list:
 
 
 def test_live_stalled_peer_gets_read_timeout(fuzz_listener) -> None:
-    port, _ = fuzz_listener
+    port, _, _ = fuzz_listener
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         sock.sendall(HELLO + PING_SENTINEL[:5])
         welcome, error = read_frames(sock)
@@ -232,7 +412,7 @@ def test_live_stalled_peer_gets_read_timeout(fuzz_listener) -> None:
 
 
 def test_live_connection_limit(fuzz_listener) -> None:
-    port, _ = fuzz_listener
+    port, _, _ = fuzz_listener
     clients = [BinpClient("127.0.0.1", port, timeout=30) for _ in range(64)]
     try:
         for client in clients:

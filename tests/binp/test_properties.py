@@ -64,6 +64,24 @@ def test_every_malformed_frame_is_rejected_as_malformed(frame: bytes) -> None:
     assert caught.value.message
 
 
+@given(bs.malformed_server_frames())
+def test_every_malformed_server_frame_is_rejected_as_malformed(frame: bytes) -> None:
+    with pytest.raises(RemoteProtocolError) as caught:
+        wire.decode(frame)
+    assert caught.value.code == ErrorCode.MALFORMED_FRAME
+
+
+@pytest.mark.parametrize("defect", bs.DEFECTS)
+@settings(max_examples=40)
+@given(frame=bs.frames(), rng=st.randoms(use_true_random=False))
+def test_each_defect_makes_any_frame_malformed(defect: str, frame: bytes, rng) -> None:
+    """Every cause BINP.md section 5 lists, applied to any valid frame of either side."""
+    bad = bs.malform(frame, bs.RandomPicker(rng), defect)
+    with pytest.raises(RemoteProtocolError) as caught:
+        wire.decode(bad)
+    assert caught.value.code == ErrorCode.MALFORMED_FRAME
+
+
 @given(bs.mutated_frames())
 def test_mutated_frames_decode_or_fail_with_a_binp_error(frame: bytes) -> None:
     conn = Connection(SERVER, Limits(max_frame=1 << 16))
@@ -318,3 +336,57 @@ def test_client_call_ids_wrap_from_the_largest_u32_to_one() -> None:
     assert [next(ids) for _ in range(3)] == [1, 2, 3]
     top = call_ids((1 << 32) - 2)
     assert [next(top) for _ in range(4)] == [(1 << 32) - 2, (1 << 32) - 1, 1, 2]
+
+
+def _frame(kind: int, payload: bytes) -> bytes:
+    return wire.HEADER_STRUCT.pack(wire.MAGIC, kind, 0, 7, len(payload)) + payload
+
+
+# A last field whose length prefix says more bytes than the payload has left (BINP.md 1:
+# "a field that runs past the end" is an error). construct 2.10's *compiled* parsers read
+# such a field short without a word; definitions.py makes them check.
+SHORT_LAST_FIELDS = {
+    "hello client": _frame(wire.HELLO, b"\x01\x01" + struct.pack(">I", 9) + b"clp"),
+    "error message": _frame(wire.ERROR, b"\x00\x01" + struct.pack(">I", 4) + b"ab"),
+    "welcome server": _frame(
+        wire.WELCOME, struct.pack(">BIHIH", 1, 4096, 8, 99, 4) + struct.pack(">I", 2) + b"s"
+    ),
+    "call function": _frame(wire.CALL, struct.pack(">I", 10) + b"echo.x"),
+    "call string": _frame(
+        wire.CALL, struct.pack(">I", 6) + b"echo.x\x00\x01\x01\x01" + struct.pack(">I", 5) + b"ab"
+    ),
+    "call bytes": _frame(
+        wire.CALL, struct.pack(">I", 6) + b"echo.x\x00\x01\x03\x07" + struct.pack(">I", 3) + b"a"
+    ),
+    "call bigdecimal": _frame(
+        wire.CALL, struct.pack(">I", 6) + b"echo.x\x00\x01\x01\x06" + b"\0\0\0\2\0\0\0\x095"
+    ),
+    "reply string": _frame(wire.REPLY, b"\x00\x01\x02\x01" + struct.pack(">I", 4) + b"abc"),
+}
+
+
+@pytest.mark.parametrize("frame", SHORT_LAST_FIELDS.values(), ids=SHORT_LAST_FIELDS)
+def test_a_last_field_running_past_the_payload_is_malformed(frame: bytes) -> None:
+    for decode in (wire.decode, lambda f: wire.decode_reference(f[2], 7, f[wire.HEADER_SIZE :])):
+        with pytest.raises(RemoteProtocolError) as caught:
+            decode(frame)
+        assert caught.value.code == ErrorCode.MALFORMED_FRAME
+        assert "truncated, the payload ends inside this field" in caught.value.message
+
+
+@settings(max_examples=300)
+@given(
+    st.integers(-(2**256), 2**256),
+    st.one_of(st.integers(-(2**31), 2**31 - 1), st.sampled_from([-(2**31), 2**31 - 1])),
+)
+def test_any_bigdecimal_on_the_wire_decodes_exactly(unscaled: int, scale: int) -> None:
+    """Any unscaled value and any i32 scale (BINP.md 2.1): decoded to exactly that number,
+    not rounded to the decimal context's 28 digits nor refused for an exponent past Emax."""
+    value = wire._unscaled_bytes(unscaled)
+    payload = (struct.pack(">I", 6) + b"echo.x" + struct.pack(">HBB", 1, Direction.IN,
+               ArgType.BIGDECIMAL) + struct.pack(">iI", scale, len(value)) + value)  # fmt: skip
+    frame = _frame(wire.CALL, payload)
+    [arg] = wire.decode(frame).args
+    sign, digits, exponent = arg.value.as_tuple()
+    assert (exponent, int("".join(map(str, digits))) * (-1 if sign else 1)) == (-scale, unscaled)
+    assert wire.encode(wire.decode(frame)) == frame
