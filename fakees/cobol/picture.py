@@ -164,7 +164,10 @@ def edit(pic: Picture, value: Decimal, blank_when_zero: bool = False) -> bytes:
         float_done = True
 
     for tok in tokens:
-        if tok == "V":
+        if tok == "V":  # the implied point ends suppression and floating like "." does
+            if not significant:
+                place_float()
+            significant = True
             continue
         if tok == float_char:
             if not seen_float:
