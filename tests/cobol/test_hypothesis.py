@@ -267,6 +267,11 @@ def compare_case(draw: st.DrawFn) -> tuple[list[str], list[str]]:
     """Relation conditions between numeric items of any usage and scale, and DISPLAY."""
     a_pic, b_pic = draw(num_pics), draw(num_pics)
     a, b = literal(draw, a_pic), literal(draw, b_pic)
+    # GnuCOBOL 3.1 compares an unsigned 8-byte COMP-5 item (10 or more digits) with a
+    # negative value as if the negative were larger ("5 > -9" is false for a PIC 9(11)
+    # COMP-5 holding 5): no negative value against such an item
+    if any(p.usage == "COMP-5" and not p.signed and p.digits >= 10 for p in (a_pic, b_pic)):
+        a, b = a.lstrip("-"), b.lstrip("-")
     op = draw(st.sampled_from(["=", "<", ">", "<=", ">=", "NOT ="]))
     code = [f"MOVE {a} TO SRC-#", f"MOVE {b} TO B-#", "MOVE SRC-# TO DST-#",
             f"IF SRC-# {op} B-#", '   DISPLAY "#:true " SRC-# " " B-#',
