@@ -334,7 +334,7 @@ def program(cases: list[tuple[list[str], list[str]]]) -> str:
         "           STOP RUN.", ""])
 
 
-@settings(max_examples=4, **GENERATED_PROGRAMS)
+@settings(max_examples=90, **GENERATED_PROGRAMS)
 @given(st.lists(st.one_of(move_case(), arith_case(), compare_case(), alnum_to_numeric_case(),
                           de_edit_case(), varying_case()), min_size=40, max_size=40))
 def test_move_arithmetic_editing_same_as_gnucobol(
