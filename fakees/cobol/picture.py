@@ -132,7 +132,10 @@ def edit(pic: Picture, value: Decimal, blank_when_zero: bool = False) -> bytes:
     scaled = abs(int(value.scaleb(pic.scale)))
     digit_text = str(scaled).zfill(pic.digits)[-pic.digits:] if pic.digits else ""
     is_zero = not digit_text.strip("0")
-    truncated = bool(pic.digits) and scaled >= 10 ** pic.digits
+    # GnuCOBOL reads one digit more into the leftmost floating symbol: when that digit
+    # (just above the picture's digit positions) is nonzero, the floating string ends at
+    # once; other lost digits are simply truncated (corpus c48, c67)
+    high_digit_lost = bool(pic.digits) and (scaled // 10 ** pic.digits) % 10 != 0
     if blank_when_zero and is_zero:
         return b" " * pic.size
     float_char = _float_char(tokens)
@@ -164,15 +167,17 @@ def edit(pic: Picture, value: Decimal, blank_when_zero: bool = False) -> bytes:
         float_done = True
 
     for tok in tokens:
-        if tok == "V":
+        if tok == "V":  # the implied point ends suppression and floating like "." does
+            if not significant:
+                place_float()
+            significant = True
             continue
         if tok == float_char:
             if not seen_float:
                 seen_float = True
                 float_slot = len(out)
                 out.append(" ")
-                if truncated:
-                    # GnuCOBOL: lost high-order digits end the floating string at once
+                if high_digit_lost:
                     place_float()
                     significant = True
                 continue
