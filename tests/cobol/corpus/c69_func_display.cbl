@@ -1,5 +1,5 @@
        IDENTIFICATION DIVISION.
-       PROGRAM-ID. C67FUNCD.
+       PROGRAM-ID. C69FUNCD.
       * Numeric intrinsic functions DISPLAYed and MOVEd directly,
       * without a COMPUTE: each shows as its implied temporary item.
       * Most are GnuCOBOL's value-sized binary item (9 digits, 20 past
