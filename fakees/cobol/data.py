@@ -345,9 +345,21 @@ def edited_value(item: Item, value: Number) -> bytes:
     return edit(item.picture, Decimal(value), item.blank_when_zero)
 
 
+def edited_result(item: Item, value: Number) -> bytes:
+    """An arithmetic result stored into an edited item: its high-order digits beyond the
+    item's integer positions are lost before editing (the standard), so none of them ends
+    a floating string, unlike a MOVE, where fakees follows GnuCOBOL's extra digit read into
+    the floating symbol (corpus c48). GnuCOBOL stores an arithmetic result through a
+    numeric temporary of the item's digits and scale (numeric.c, cob_decimal_get_field),
+    so it keeps to the standard here (corpus c70)."""
+    integer = 10 ** max(item.digits - item.scale, 0)
+    kept = abs(value) % integer
+    return edited_value(item, -kept if value < 0 else kept)
+
+
 __all__ = [
     "ALNUM_EDITED", "ALPHABETIC", "ALPHANUMERIC", "GROUP", "INDEX", "NUMERIC", "NUMERIC_EDITED",
-    "Item", "Number", "alnum_edit", "binary_size", "digits_text", "edited_value", "fill_pattern",
-    "fit_alnum", "format_display", "literal_digits", "numeric_codec",
+    "Item", "Number", "alnum_edit", "binary_size", "digits_text", "edited_result", "edited_value",
+    "fill_pattern", "fit_alnum", "format_display", "literal_digits", "numeric_codec",
     "numeric_from_alnum", "overflows", "round_to",
 ]
