@@ -346,15 +346,17 @@ def edited_value(item: Item, value: Number) -> bytes:
 
 
 def edited_result(item: Item, value: Number) -> bytes:
-    """An arithmetic result stored into an edited item: its high-order digits beyond the
-    item's integer positions are lost before editing (the standard), so none of them ends
-    a floating string, unlike a MOVE, where fakees follows GnuCOBOL's extra digit read into
-    the floating symbol (corpus c48). GnuCOBOL stores an arithmetic result through a
-    numeric temporary of the item's digits and scale (numeric.c, cob_decimal_get_field),
-    so it keeps to the standard here (corpus c70)."""
-    integer = 10 ** max(item.digits - item.scale, 0)
-    kept = abs(value) % integer
-    return edited_value(item, -kept if value < 0 else kept)
+    """An arithmetic result stored into an edited item: truncated at the item's scale and
+    its high-order digits beyond the item's digit positions lost before editing (the
+    standard), as into a numeric item. So a lost nonzero digit does not end a floating
+    string, unlike a MOVE, where fakees follows GnuCOBOL's extra digit read into the
+    floating symbol (corpus c48), and a negative result truncated to zero is zero, shown
+    without a minus, CR or DB, as "+0.00" into S9V99. GnuCOBOL stores an arithmetic result
+    through a numeric temporary of the item's digits and scale (numeric.c,
+    cob_decimal_get_field), so it does the same (corpus c70)."""
+    scaled = int(Decimal(value).scaleb(item.scale))
+    kept = abs(scaled) % 10 ** item.digits
+    return edited_value(item, Decimal(-kept if scaled < 0 else kept).scaleb(-item.scale))
 
 
 __all__ = [
