@@ -31,6 +31,7 @@ from fakees.cobol.data import (
     Number,
     alnum_edit,
     digits_text,
+    edited_result,
     edited_value,
     fill_pattern,
     fit_alnum,
@@ -905,7 +906,12 @@ class Compiler:
                 raise self.error(None, f"'{acc.item.name}' is not numeric",
                                  "arithmetic results need a numeric receiving item")
             old = self.num_getter(acc) if reads_old else _zero
-            plan.append((old, fn, rounded, acc.item, self.store_number_value(acc)))
+            set_value = self.store_number_value(acc)
+            if acc.category == NUMERIC_EDITED:
+                write, item = acc.write, acc.item
+                set_value = lambda value, write=write, item=item: write(  # noqa: E731
+                    edited_result(item, value))
+            plan.append((old, fn, rounded, acc.item, set_value))
         remainder = None
         if stmt.remainder is not None:
             racc = self.access(stmt.remainder)

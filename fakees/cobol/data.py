@@ -345,9 +345,23 @@ def edited_value(item: Item, value: Number) -> bytes:
     return edit(item.picture, Decimal(value), item.blank_when_zero)
 
 
+def edited_result(item: Item, value: Number) -> bytes:
+    """An arithmetic result stored into an edited item: truncated at the item's scale and
+    its high-order digits beyond the item's digit positions lost before editing (the
+    standard), as into a numeric item. So a lost nonzero digit does not end a floating
+    string, unlike a MOVE, where fakees follows GnuCOBOL's extra digit read into the
+    floating symbol (corpus c48), and a negative result truncated to zero is zero, shown
+    without a minus, CR or DB, as "+0.00" into S9V99. GnuCOBOL stores an arithmetic result
+    through a numeric temporary of the item's digits and scale (numeric.c,
+    cob_decimal_get_field), so it does the same (corpus c70)."""
+    scaled = int(Decimal(value).scaleb(item.scale))
+    kept = abs(scaled) % 10 ** item.digits
+    return edited_value(item, Decimal(-kept if scaled < 0 else kept).scaleb(-item.scale))
+
+
 __all__ = [
     "ALNUM_EDITED", "ALPHABETIC", "ALPHANUMERIC", "GROUP", "INDEX", "NUMERIC", "NUMERIC_EDITED",
-    "Item", "Number", "alnum_edit", "binary_size", "digits_text", "edited_value", "fill_pattern",
-    "fit_alnum", "format_display", "literal_digits", "numeric_codec",
+    "Item", "Number", "alnum_edit", "binary_size", "digits_text", "edited_result", "edited_value",
+    "fill_pattern", "fit_alnum", "format_display", "literal_digits", "numeric_codec",
     "numeric_from_alnum", "overflows", "round_to",
 ]

@@ -5,7 +5,8 @@ the run time low); every case DISPLAYs its receiving item, so any difference in
 truncation, rounding, sign handling, size error or editing shows as a line.
 Numeric-edited pictures are generated from the PICTURE grammar (``edited_pictures``)
 and receive any value of the sender: high-order digits lost, negative into unsigned,
-zero into all-Z/all-* and BLANK WHEN ZERO. GnuCOBOL 3.1's known deviations from the
+zero into all-Z/all-* and BLANK WHEN ZERO; arithmetic results (GIVING and COMPUTE,
+ROUNDED, ON SIZE ERROR) are stored into them too. GnuCOBOL 3.1's known deviations from the
 standard are kept out of reach, each where it is avoided, with the reason.
 """
 
@@ -241,14 +242,25 @@ def alnum_to_numeric_case(draw: st.DrawFn) -> tuple[list[str], list[str]]:
 
 @st.composite
 def arith_case(draw: st.DrawFn) -> tuple[list[str], list[str]]:
+    """ADD/SUBTRACT/MULTIPLY/DIVIDE GIVING and COMPUTE into numeric receivers and, a third of
+    the time, into generated numeric-edited ones (ROUNDED, ON SIZE ERROR: an edited
+    receiver's size is its digit positions, so a result with more integer digits is a size
+    error and leaves the receiver as it was)."""
     a_pic, b_pic = draw(num_pics), draw(num_pics)
     a, b = literal(draw, a_pic), literal(draw, b_pic)
-    dst = draw(num_pics)
+    edited = draw(st.integers(0, 2)) == 0
+    dst = edited_clause(draw) if edited else f"PIC {draw(num_pics).text()}"
     rounded = " ROUNDED" if draw(st.booleans()) else ""
     size = draw(st.booleans())
     verb = draw(st.sampled_from(["ADD", "SUBTRACT", "MULTIPLY", "DIVIDE", "COMPUTE"]))
     if verb == "DIVIDE" and Decimal(b) == 0:
         b = "1"
+    # Into an edited item both keep to the standard (the result truncated to the item's
+    # digit positions, then edited), so any value may be stored: GnuCOBOL 3.1 goes through a
+    # signed numeric temporary of the item's digits and scale (numeric.c,
+    # cob_decimal_get_field, "Other types": cob_decimal_get_display, then cob_move), and
+    # the move.c deviations on lost high-order digits or a value truncated to zero (see
+    # gnucobol_comparable) do not arise; nor does BLANK WHEN ZERO's on a nonzero value.
     statement = {
         "ADD": f"ADD SRC-# B-# GIVING DST-#{rounded}",
         "SUBTRACT": f"SUBTRACT B-# FROM SRC-# GIVING DST-#{rounded}",
@@ -259,7 +271,7 @@ def arith_case(draw: st.DrawFn) -> tuple[list[str], list[str]]:
     code = [f"MOVE {a} TO SRC-#", f"MOVE {b} TO B-#", "MOVE 0 TO DST-#", statement]
     if size:
         code += ['   ON SIZE ERROR DISPLAY "#:size error"', f"END-{verb}"]
-    return [f"PIC {a_pic.text()}", f"PIC {dst.text()}", f"PIC {b_pic.text()}"], code
+    return [f"PIC {a_pic.text()}", dst, f"PIC {b_pic.text()}"], code
 
 
 @st.composite
