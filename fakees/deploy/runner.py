@@ -20,7 +20,16 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    ROUND_DOWN,
+    Context,
+    Decimal,
+    InvalidOperation,
+    localcontext,
+)
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +37,7 @@ from fakees.cobol import CobolRuntimeError, Program, StopRun, load_program
 from fakees.cobol.data import NUMERIC, Decoder, Encoder, Item, numeric_codec
 from fakees.cobol.errors import RTS_MESSAGES
 from fakees.cobol.picture import parse_picture
+from fakees.cobol.runtime import COBOL_CONTEXT
 from fakees.deploy import mapping as mp
 from fakees.region.services import BadArguments, ServiceError
 
@@ -68,6 +78,11 @@ def _numeric(param: mp.Parameter) -> tuple[Item, Decoder, Encoder]:
     return (item, *numeric_codec(item))
 
 
+# Decimal arithmetic without rounding: a picture may hold more digits than the default
+# context's 28 (PIC 9(30)V99), and checking a value must not round it first.
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
 def encoder(param: mp.Parameter) -> Callable[[Any], bytearray]:
     """value -> a LINKAGE buffer for `param` (None: spaces or zero, as initialised), or
     BadArguments; built once per parameter so that a call only runs the checks."""
@@ -97,6 +112,7 @@ def encoder(param: mp.Parameter) -> Callable[[Any], bytearray]:
         return encode_text
     item, _, to_bytes = _numeric(param)
     too_big = Decimal(10) ** (item.digits - item.scale)
+    quantum = Decimal(1).scaleb(-item.scale)
 
     def encode_number(value: Any) -> bytearray:
         number = _number(param, 0 if value is None else value, where)
@@ -105,8 +121,12 @@ def encoder(param: mp.Parameter) -> Callable[[Any], bytearray]:
         if abs(number) >= too_big:
             raise BadArguments(f"{where}: {number} has more integer digits than "
                                f"PIC {param.picture}")
-        if isinstance(number, Decimal) and number != round(number, item.scale):
+        if isinstance(number, Decimal) and number != number.quantize(
+                quantum, rounding=ROUND_DOWN, context=_EXACT):
             raise BadArguments(f"{where}: {number} has more decimals than PIC {param.picture}")
+        if isinstance(number, Decimal):
+            with localcontext(COBOL_CONTEXT):  # the program's precision, not the default 28
+                return bytearray(to_bytes(number))
         return bytearray(to_bytes(number))
 
     return encode_number
@@ -134,12 +154,13 @@ def decoder(param: mp.Parameter) -> Callable[[bytearray], Any]:
 
     def decode_number(buffer: bytearray) -> Any:
         try:
+            if limit is None:  # a BigDecimal: the program's precision, not the default 28
+                with localcontext(COBOL_CONTEXT):
+                    return Decimal(from_bytes(bytes(buffer)))
             number = from_bytes(bytes(buffer))
         except (ValueError, InvalidOperation, CobolRuntimeError):
             raise ServiceError(f"{param.name} holds {bytes(buffer)!r}, not a number of "
                                f"PIC {param.picture}") from None
-        if limit is None:
-            return Decimal(number)
         if not -limit <= number < limit:
             raise ServiceError(f"{param.name}: {number} does not fit a Java {param.type}")
         return int(number)

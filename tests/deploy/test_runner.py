@@ -236,3 +236,14 @@ def test_kept_handlers_are_bounded_and_operations_checked_at_the_call(tree: Depl
     assert nope is not None
     with pytest.raises(ServiceError, match="service svc has no operation 'NOPE3'"):
         nope([])
+
+
+def test_a_bigdecimal_wider_than_28_digits_goes_in_and_comes_back_exactly() -> None:
+    """Python's default decimal context keeps 28 digits; a PIC 9(30)V99 keeps 32."""
+    param = mp.Parameter("LK-WIDE", "BigDecimal", "inout", "9(30)V99", "DISPLAY", 32)
+    encode, decode = runner.encoder(param), runner.decoder(param)
+    wide = Decimal("123456789012345678901234567890.12")
+    assert bytes(encode(wide)) == b"12345678901234567890123456789012"
+    assert decode(encode(wide)) == wide
+    with pytest.raises(runner.BadArguments, match="has more decimals than PIC 9"):
+        encode(Decimal("123456789012345678901234567890.123"))
