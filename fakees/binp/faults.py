@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import types
-import typing
+from collections.abc import Callable
 from typing import Any
 
 LISTENER_FAULT = "listener"  # the region fault setting (MFDS server `faults`) naming these
@@ -42,14 +41,15 @@ class Faults:
         value of the wrong type (numbers must be finite and not negative)."""
         if data is None:
             return cls()
+        names = ", ".join(_CHECKS)
         if not isinstance(data, dict):
-            raise ValueError(f"{what} must be an object of {_names()}, got {data!r}")
-        hints = typing.get_type_hints(cls)
+            raise ValueError(f"{what} must be an object of {names}, got {data!r}")
         for key, value in data.items():
-            if key not in hints:
-                raise ValueError(f"{what}: unknown setting {key!r} (expected {_names()})")
-            if not _fits(value, hints[key]):
-                raise ValueError(f"{what}: {key} must be {_describe(hints[key])}, got {value!r}")
+            if key not in _CHECKS:
+                raise ValueError(f"{what}: unknown setting {key!r} (expected {names})")
+            fits, wanted = _CHECKS[key]
+            if not fits(value):
+                raise ValueError(f"{what}: {key} must be {wanted}, got {value!r}")
         return cls(**data)
 
     def active(self) -> bool:
@@ -57,31 +57,25 @@ class Faults:
         return self != type(self)()
 
 
-def _names() -> str:
-    return ", ".join(f.name for f in dataclasses.fields(Faults))
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _options(hint: Any) -> tuple[Any, ...]:
-    return typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+def _seconds(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value) and value >= 0
+    except OverflowError:  # an integer beyond a float's range (JSON allows it)
+        return False
 
 
-def _fits(value: Any, hint: Any) -> bool:
-    for option in _options(hint):
-        if option is type(None) and value is None:
-            return True
-        if option is bool and isinstance(value, bool):
-            return True
-        if isinstance(value, bool):
-            continue  # JSON true is not a number
-        if option is int and isinstance(value, int) and value >= 0:
-            return True
-        if option is float and isinstance(value, int | float) and math.isfinite(value) \
-                and value >= 0:
-            return True
-    return False
-
-
-def _describe(hint: Any) -> str:
-    words = {bool: "true or false", int: "a whole number >= 0", float: "a number >= 0",
-             type(None): "null"}
-    return " or ".join(words[option] for option in _options(hint))
+# Each field of Faults: the check of its JSON value, and what the error says it must be.
+_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "delay": (_seconds, "a number >= 0"),
+    "drop": (lambda value: isinstance(value, bool), "true or false"),
+    "reset_after": (lambda value: value is None or _whole(value), "a whole number >= 0 or null"),
+    "corrupt_reply": (lambda value: isinstance(value, bool), "true or false"),
+    "fail_next": (_whole, "a whole number >= 0"),
+}

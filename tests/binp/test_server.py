@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from twisted.internet.address import IPv4Address
 from twisted.internet.task import Clock
 from twisted.internet.testing import StringTransport
 
+from fakees.binp import faults as faults_module
 from fakees.binp import wire
 from fakees.binp.connection import CLIENT, NEED_DATA, Connection, Limits
 from fakees.binp.dispatch import CallError, CounterDispatcher, EchoDispatcher, Router
@@ -406,3 +408,8 @@ def test_a_peer_that_never_reads_is_closed_after_the_idle_timeout(clock: Clock) 
     clock.advance(31)
     [error] = peer.receive()
     assert (error.code, error.message) == (ErrorCode.IDLE_TIMEOUT, "answers left unread for 30.0 s")
+
+
+def test_every_fault_setting_has_its_json_check() -> None:
+    """Faults' fields are the one list of settings: MFDS checks each by its own rule."""
+    assert list(faults_module._CHECKS) == [f.name for f in dataclasses.fields(Faults)]

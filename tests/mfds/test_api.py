@@ -74,6 +74,8 @@ def test_new_definitions_start_stopped_whatever_is_sent(h):
      "corrupt_reply, fail_next)"),
     ("PUT", f"{R}/ESDEMO", {"faults": {"listener": {"fail_next": "3"}}}, 400,
      "fault listener: fail_next must be a whole number >= 0, got '3'"),
+    ("PUT", f"{R}/ESDEMO", {"faults": {"listener": {"delay": 10**400}}}, 400,
+     f"fault listener: delay must be a number >= 0, got {10**400}"),  # past a float's range
     ("POST", R, {"name": "X", "faults": {"listener": True}}, 400,
      "fault listener must be an object of delay, drop, reset_after, corrupt_reply, "
      "fail_next, got True"),
