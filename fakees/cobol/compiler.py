@@ -98,6 +98,22 @@ class SizeError(Exception):
     """Division by zero inside an expression."""
 
 
+def _odo_table(item: Item) -> Item | None:
+    """The OCCURS DEPENDING ON table a group ends with (its last subordinate, at any depth),
+    if any: the group's length then follows the table's count."""
+    if item.category != GROUP:
+        return None
+    node = item
+    while True:
+        kids = [child for child in node.children if child.redefines is None]
+        if not kids:
+            return None
+        node = kids[-1]
+        if node.depending is not None:
+            end = node.offset + node.size * node.occurs
+            return node if end == item.offset + item.size else None
+
+
 @dataclass
 class Access:
     """A resolved identifier: how to read and write its bytes right now."""
@@ -266,6 +282,9 @@ class Compiler:
                 zip(ref.subscripts, dims, strict=False)]
         has_refmod = ref.ref_start is not None
         if not subs and not has_refmod:
+            table = _odo_table(item)
+            if table is not None:
+                return self._odo_access(item, table)
             return self._fixed_access(item, category, slot, base, size, linkage)
         const_start = A.const_int(ref.ref_start) if has_refmod else None
         if not subs and const_start is not None and (
@@ -312,6 +331,28 @@ class Compiler:
             size_known = const_length if A.const_int(ref.ref_start) is not None else None
             return Access(item, category, size_known, read_dyn, write_dyn, where)
         return Access(item, category, size, read_dyn, write_dyn, where)
+
+    def _odo_access(self, item: Item, table: Item) -> Access:
+        """A group ending in an OCCURS DEPENDING ON table: as long as the table's count now
+        says (a count outside the table's range is taken as its nearest bound)."""
+        slots, slot, base = self.slots, item.record, item.offset
+        assert isinstance(table.depending, A.Ref)
+        count = self.int_expr(table.depending)
+        fixed, stride, least, most = table.offset - base, table.size, table.occurs_min, \
+            table.occurs
+
+        def where() -> tuple[Any, int, int]:
+            return slots[slot], base, fixed + stride * min(max(count(), least), most)
+
+        def read() -> bytes:
+            buf, off, length = where()
+            return bytes(buf[off:off + length])
+
+        def write(data: bytes) -> None:
+            buf, off, length = where()
+            buf[off:off + length] = data
+
+        return Access(item, item.category, None, read, write, where)
 
     def _fixed_access(self, item: Item, category: str, slot: int, base: int, size: int,
                       linkage: bool) -> Access:
@@ -524,7 +565,8 @@ class Compiler:
                 return lambda: (fn(), fixed)
             if name in ("LENGTH", "BYTE-LENGTH") and len(args) == 1 and (
                     isinstance(args[0], A.StrLit)
-                    or (isinstance(args[0], A.Ref) and args[0].ref_start is None)):
+                    or (isinstance(args[0], A.Ref) and args[0].ref_start is None
+                        and self.access(args[0]).size is not None)):
                 # a length known when compiling is a literal (a reference-modified or
                 # computed argument's is counted at run time, a computed result)
                 size = fn()
