@@ -108,13 +108,15 @@ def test_a_killed_sep_or_casmgr_is_restarted_and_logged(region, mfds):
     seps = [pid for pid, command in region.pids().items() if command == "cassi32"]
     casmgr = next(pid for pid, command in region.pids().items() if command == "casmgr32")
     os.kill(casmgr, signal.SIGTERM)
-    wait_for(lambda: "casmgr32" in region.pids().values() and casmgr not in region.pids(),
-             what="a new casmgr32")
+    # One look at the processes per poll: two looks could see the old one alive, then gone.
+    wait_for(lambda: (pids := region.pids()) and "casmgr32" in pids.values()
+             and casmgr not in pids, what="a new casmgr32")
     assert (f"casmgr32 pid {casmgr} ended unexpectedly (exit status 0); restarting"
             in region.files().console.read_text())
     os.kill(seps[0], signal.SIGKILL)
-    wait_for(lambda: len([c for c in region.pids().values() if c == "cassi32"]) == 2
-             and seps[0] not in region.pids(), what="a replacement SEP")
+    wait_for(lambda: (pids := region.pids()) and seps[0] not in pids
+             and len([c for c in pids.values() if c == "cassi32"]) == 2,
+             what="a replacement SEP")
     log = region.files().console.read_text()
     assert f"cassi32#1 pid {seps[0]} ended unexpectedly (killed by SIGKILL); restarting" in log
     new = next(p for p, c in region.pids().items() if c == "cassi32" and p not in seps)
