@@ -114,6 +114,21 @@ def _odo_table(item: Item) -> Item | None:
             return node if end == item.offset + item.size else None
 
 
+def _through(where: Callable[[], tuple[Any, int, int]]) -> tuple[Callable[[], bytes],
+                                                               Callable[[bytes], None]]:
+    """Read and write an identifier whose place or length is known only when it runs."""
+
+    def read() -> bytes:
+        buf, off, length = where()
+        return bytes(buf[off:off + length])
+
+    def write(data: bytes) -> None:
+        buf, off, length = where()
+        buf[off:off + length] = data
+
+    return read, write
+
+
 @dataclass
 class Access:
     """A resolved identifier: how to read and write its bytes right now."""
@@ -318,14 +333,7 @@ class Compiler:
                 raise CobolRuntimeError(153, f"{name}({start}:{length}) outside 1..{size}")
             return slots[slot], off + start - 1, length
 
-        def read_dyn() -> bytes:
-            buf, off, ln = where()
-            return bytes(buf[off:off + ln])
-
-        def write_dyn(data: bytes) -> None:
-            buf, off, ln = where()
-            buf[off:off + ln] = data
-
+        read_dyn, write_dyn = _through(where)
         if has_refmod:
             category = ALPHANUMERIC
             size_known = const_length if A.const_int(ref.ref_start) is not None else None
@@ -344,15 +352,7 @@ class Compiler:
         def where() -> tuple[Any, int, int]:
             return slots[slot], base, fixed + stride * min(max(count(), least), most)
 
-        def read() -> bytes:
-            buf, off, length = where()
-            return bytes(buf[off:off + length])
-
-        def write(data: bytes) -> None:
-            buf, off, length = where()
-            buf[off:off + length] = data
-
-        return Access(item, item.category, None, read, write, where)
+        return Access(item, item.category, None, *_through(where), where)
 
     def _fixed_access(self, item: Item, category: str, slot: int, base: int, size: int,
                       linkage: bool) -> Access:
