@@ -32,7 +32,7 @@ from twisted.python.failure import Failure
 
 from fakees.binp.dispatch import CallError
 from fakees.binp.events import Argument, ErrorCode
-from fakees.binp.faults import LISTENER_FAULT, Faults
+from fakees.binp.faults import Faults
 from fakees.binp.server import BinpServerFactory
 from fakees.mfds.web.metrics import MAX_SERVICES, ServiceStats
 from fakees.region.child import ENV_LISTENERS, ChildContext
@@ -161,17 +161,11 @@ class CommsServer:
         self.metrics.start(METRICS_INTERVAL, now=False)
         self.context.tell_parent("ready")
 
-    def bind(self, name: str, endpoint: str, faults: Any = None) -> None:
-        try:
-            fault_mode = Faults.from_dict(faults, f"fault {LISTENER_FAULT}")
-        except ValueError as exc:  # cascd32 passes what MFDS checked; refuse anything else
-            print(f"mfcs32: listener {name}: {exc}", file=sys.stderr)
-            self.context.tell_parent("listener", name=name, status="Invalid", reason=str(exc),
-                                     fatal=True, endpoint=endpoint)
-            return
+    def bind(self, name: str, endpoint: str, faults: dict[str, Any] | None = None) -> None:
+        """Listen on `endpoint`; `faults` are the fields of the Faults cascd32 checked."""
         try:
             address, interface, port = split_endpoint(endpoint)
-            factory = listener_factory(self.pool, self.calls, fault_mode)
+            factory = listener_factory(self.pool, self.calls, Faults(**faults or {}))
             listening = self.reactor.listenTCP(port, factory, interface=interface)
         except (CannotListenError, OSError) as exc:
             error = exc.socketError if isinstance(exc, CannotListenError) else exc
