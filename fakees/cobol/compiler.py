@@ -948,12 +948,7 @@ class Compiler:
                 raise self.error(None, f"'{acc.item.name}' is not numeric",
                                  "arithmetic results need a numeric receiving item")
             old = self.num_getter(acc) if reads_old else _zero
-            set_value = self.store_number_value(acc)
-            if acc.category == NUMERIC_EDITED:
-                write, item = acc.write, acc.item
-                set_value = lambda value, write=write, item=item: write(  # noqa: E731
-                    edited_result(item, value))
-            plan.append((old, fn, rounded, acc.item, set_value))
+            plan.append((old, fn, rounded, acc.item, self.store_number_value(acc, edited_result)))
         remainder = None
         if stmt.remainder is not None:
             racc = self.access(stmt.remainder)
@@ -1282,11 +1277,13 @@ class Compiler:
             return lambda data: setter(int(data))
         return self._store_bytes(acc)
 
-    def store_number_value(self, acc: Access) -> Callable[[Number], None]:
-        """A store of a value computed at run time, as store_number without ROUNDED."""
+    def store_number_value(self, acc: Access, edit: Callable[[Item, Number], bytes] = edited_value
+                           ) -> Callable[[Number], None]:
+        """A store of a value computed at run time, as store_number without ROUNDED; an
+        arithmetic result passes `edited_result` as `edit` (data.py says why)."""
         if acc.category == NUMERIC_EDITED:
             write, item = acc.write, acc.item
-            return lambda value: write(edited_value(item, value))
+            return lambda value: write(edit(item, value))
         return self.num_setter(acc)
 
     def c_stringstmt(self, stmt: A.StringStmt) -> Fn:
