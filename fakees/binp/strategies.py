@@ -287,7 +287,7 @@ def _with_bad_argument(frame: bytes, kind: int, call_id: int, defect: str, pick:
         if defect == "bigdecimal_empty":
             unscaled = b""
         else:
-            minimal = wire._unscaled_bytes(pick.integer(-(2**70), 2**70))
+            minimal = wire.unscaled_bytes(pick.integer(-(2**70), 2**70))
             sign = b"\xff" if minimal[0] & 0x80 else b"\x00"
             unscaled = sign * pick.integer(1, 3) + minimal
         tail = (
@@ -354,7 +354,7 @@ def fit_length(frame: bytes) -> bytes:
     """`frame` with its length field set to the bytes that follow the header (if it has one)."""
     if len(frame) < wire.HEADER_SIZE:
         return frame
-    return frame[:8] + struct.pack(">I", len(frame) - wire.HEADER_SIZE) + frame[12:]
+    return _with_header(frame, length=len(frame) - wire.HEADER_SIZE)
 
 
 @st.composite

@@ -177,7 +177,7 @@ def _decimal_from_wire(index: int, raw: Any, call_id: int) -> Decimal:
             call_id,
         )
     number = int.from_bytes(unscaled, "big", signed=True)
-    if _unscaled_bytes(number) != unscaled:
+    if unscaled_bytes(number) != unscaled:
         raise RemoteProtocolError(
             ErrorCode.MALFORMED_FRAME,
             f"argument {index}: BigDecimal unscaled value {unscaled.hex()} "
@@ -292,7 +292,7 @@ def _decimal_to_wire(value: Decimal, wrong: Any) -> dict[str, Any]:
     if not -(2**31) <= scale < 2**31:
         raise wrong("a scale that fits 32 bits")
     try:
-        return {"scale": scale, "unscaled": _unscaled_bytes(unscaled)}
+        return {"scale": scale, "unscaled": unscaled_bytes(unscaled)}
     except (OverflowError, InvalidOperation):
         raise wrong("a representable decimal") from None
 
@@ -306,11 +306,11 @@ def value_size(arg: Argument) -> int:
         return len(value)
     if isinstance(value, Decimal) and value.is_finite():
         sign, digits, _ = value.as_tuple()
-        return len(_unscaled_bytes(int("".join(map(str, digits)) or "0") * (-1 if sign else 1)))
+        return len(unscaled_bytes(int("".join(map(str, digits)) or "0") * (-1 if sign else 1)))
     return 0
 
 
-def _unscaled_bytes(number: int) -> bytes:
+def unscaled_bytes(number: int) -> bytes:
     """Shortest big-endian two's complement form (at least one byte), as Java's BigInteger."""
     length = (number + (number < 0)).bit_length() // 8 + 1
     return number.to_bytes(length, "big", signed=True)

@@ -382,7 +382,7 @@ def test_a_last_field_running_past_the_payload_is_malformed(frame: bytes) -> Non
 def test_any_bigdecimal_on_the_wire_decodes_exactly(unscaled: int, scale: int) -> None:
     """Any unscaled value and any i32 scale (BINP.md 2.1): decoded to exactly that number,
     not rounded to the decimal context's 28 digits nor refused for an exponent past Emax."""
-    value = wire._unscaled_bytes(unscaled)
+    value = wire.unscaled_bytes(unscaled)
     payload = (struct.pack(">I", 6) + b"echo.x" + struct.pack(">HBB", 1, Direction.IN,
                ArgType.BIGDECIMAL) + struct.pack(">iI", scale, len(value)) + value)  # fmt: skip
     frame = _frame(wire.CALL, payload)
